@@ -1,0 +1,360 @@
+"""Load and check everything under the content folder.
+
+One function, `load_content`, used by `helpdesk check`, by every other command
+and by the engine: what `check` accepts is exactly what the bot runs on, and the
+bot refuses to start on content `check` rejects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.smalltalk import INTENTS
+from bot.faq.load import load_faq
+from bot.faq.model import STATUSES, FaqEntry
+from bot.safety.triage import Phrase, Triage
+from bot.yaml_lines import ContentError, LineDict, Problem, line_of, load_yaml
+
+BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+# Every interface text, with the placeholders it must keep.
+UI_KEYS: dict[str, tuple[str, ...]] = {
+    "welcome": (), "privacy": ("minutes",), "help": (), "greeting": (), "thanks": (), "bye": (),
+    "did_you_mean": (), "none_of_these": (), "talk_to_person": (), "helpful": (),
+    "not_helpful": (), "unsure": (), "asked_for_person": (), "no_personal_details": (),
+    "yes_ask_volunteer": (), "no_thanks": (), "ticket_opened": (), "no_volunteers": (),
+    "declined": (), "feedback_thanks": (), "feedback_sorry": (), "only_text": (),
+    "missing_translation": ("language", "fallback"), "choose_language": (),
+    "language_set": (), "forgotten": (), "urgent_person": (), "choice_hint": (),
+}
+MATCHING_KEYS = ("answer_score", "answer_margin", "suggest_score", "max_suggestions")
+
+
+@dataclass(frozen=True)
+class Matching:
+    answer_score: float = 72
+    answer_margin: float = 8
+    suggest_score: float = 48
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    native_name: str
+    rtl: bool
+    stopwords: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Emergency:
+    triage: Triage
+    responses: dict[str, str]  # lang -> template with {lines}
+    category_lines: dict[str, tuple[str, ...]]  # category -> line ids
+    lines: dict[str, dict[str, str]]  # line id -> lang -> text
+
+
+@dataclass
+class Content:
+    root: Path
+    languages: tuple[str, ...]
+    default_language: str
+    fallback_language: str
+    matching: Matching
+    session_idle_minutes: float
+    language_info: dict[str, Language]
+    faq: list[FaqEntry]
+    ui: dict[str, dict[str, str]]
+    smalltalk: dict[str, dict[str, list[str]]]
+    emergency: Emergency
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def faq_by_id(self) -> dict[str, FaqEntry]:
+        return {e.id: e for e in self.faq}
+
+
+def content_dir() -> Path:
+    """HELPDESK_CONTENT_DIR if set, so an NGO can keep content in its own repository."""
+    configured = os.environ.get("HELPDESK_CONTENT_DIR", "").strip()
+    return Path(configured).expanduser() if configured else BUNDLED_CONTENT
+
+
+def load_content(root: Path | None = None, today: dt.date | None = None) -> Content:
+    """Load and check all content; raise ContentError listing every error."""
+    root = root or content_dir()
+    if not root.is_dir():
+        raise ContentError([Problem(root, 0, "content folder not found "
+                                             "(check HELPDESK_CONTENT_DIR)")])
+    problems: list[Problem] = []
+    config = _load(root / "config.yaml", problems)
+    languages, default, fallback, matching, idle = _config(root / "config.yaml", config, problems)
+    language_info = {}
+    for code in languages:
+        info = _language(root / "languages" / f"{code}.yaml", code, problems)
+        if info:
+            language_info[code] = info
+    ui = {code: _ui(root / "ui" / f"{code}.yaml", problems) for code in languages}
+    smalltalk = _smalltalk(root / "smalltalk.yaml", languages, problems)
+    emergency = _emergency(root / "safety" / "emergency.yaml", languages, today, problems)
+    faq: list[FaqEntry] = []
+    try:
+        faq, faq_warnings = load_faq(root / "faq", languages, today)
+        problems.extend(faq_warnings)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    if any(p.severity == "error" for p in problems) or emergency is None:
+        raise ContentError(problems)
+    return Content(root=root, languages=languages, default_language=default,
+                   fallback_language=fallback, matching=matching, session_idle_minutes=idle,
+                   language_info=language_info, faq=faq, ui=ui, smalltalk=smalltalk,
+                   emergency=emergency, warnings=problems)
+
+
+def _load(path: Path, problems: list[Problem]) -> Any:
+    if not path.is_file():
+        problems.append(Problem(path, 0, "file is missing"))
+        return None
+    try:
+        return load_yaml(path)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _config(path: Path, data: Any, problems: list[Problem]
+            ) -> tuple[tuple[str, ...], str, str, Matching, float]:
+    fallback_result = (("en",), "en", "en", Matching(), 30.0)
+    if data is None:
+        return fallback_result
+    if not isinstance(data, LineDict):
+        problems.append(Problem(path, line_of(data, 1), "expected 'key: value' settings"))
+        return fallback_result
+    langs = data.get("languages")
+    if (not isinstance(langs, list) or not langs
+            or not all(isinstance(c, str) and LANG_CODE.match(c) for c in langs)):
+        problems.append(Problem(path, data.line_of("languages"),
+                                "'languages' must list language codes like [nl, en]"))
+        return fallback_result
+    languages = tuple(langs)
+    chosen = {}
+    for key in ("default_language", "fallback_language"):
+        value = data.get(key, languages[0])
+        if value not in languages:
+            problems.append(Problem(path, data.line_of(key),
+                                    f"'{key}' must be one of the languages: {', '.join(languages)}"))
+            value = languages[0]
+        chosen[key] = value
+    matching = Matching()
+    block = data.get("matching")
+    if isinstance(block, LineDict):
+        values: dict[str, Any] = {}
+        for key in MATCHING_KEYS:
+            value = block.get(key, getattr(matching, key))
+            if not isinstance(value, int | float) or isinstance(value, bool) or not (
+                    0 <= value <= 100):
+                problems.append(Problem(path, block.line_of(key),
+                                        f"'matching.{key}' must be a number from 0 to 100"))
+                value = getattr(matching, key)
+            values[key] = value
+        matching = Matching(**values)
+        if matching.suggest_score > matching.answer_score:
+            problems.append(Problem(path, block.line_of("suggest_score"),
+                                    "'suggest_score' must not be above 'answer_score'"))
+    elif block is not None:
+        problems.append(Problem(path, data.line_of("matching"), "'matching' must be a block"))
+    idle = data.get("session_idle_minutes", 30)
+    if not isinstance(idle, int | float) or isinstance(idle, bool) or idle <= 0:
+        problems.append(Problem(path, data.line_of("session_idle_minutes"),
+                                "'session_idle_minutes' must be a positive number"))
+        idle = 30
+    return (languages, chosen["default_language"], chosen["fallback_language"], matching,
+            float(idle))
+
+
+def _language(path: Path, code: str, problems: list[Problem]) -> Language | None:
+    data = _load(path, problems)
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(path, line_of(data, 1), "expected 'key: value' settings"))
+        return None
+    stop = data.get("stopwords", [])
+    if not isinstance(stop, list):
+        problems.append(Problem(path, data.line_of("stopwords"), "'stopwords' must be a list"))
+        stop = []
+    direction = data.get("direction", "ltr")
+    if direction not in ("ltr", "rtl"):
+        problems.append(Problem(path, data.line_of("direction"), "'direction' is ltr or rtl"))
+    from bot.textnorm import normalise  # local: keeps this module's import list short
+
+    return Language(code=code, name=str(data.get("name", code)),
+                    native_name=str(data.get("native_name", data.get("name", code))),
+                    rtl=direction == "rtl",
+                    stopwords=frozenset(normalise(str(w)) for w in stop if normalise(str(w))))
+
+
+def _ui(path: Path, problems: list[Problem]) -> dict[str, str]:
+    data = _load(path, problems)
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(path, line_of(data, 1), "expected 'key: text' lines"))
+        return {}
+    texts: dict[str, str] = {}
+    for key, needed in UI_KEYS.items():
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(path, data.line_of(key) if key in data else 0,
+                                    f"text '{key}' is missing"))
+            continue
+        for name in needed:
+            if "{" + name + "}" not in value:
+                problems.append(Problem(path, data.line_of(key),
+                                        f"text '{key}' must contain {{{name}}}"))
+        try:
+            value.format(**{n: "x" for n in needed})
+        except (KeyError, IndexError, ValueError):
+            problems.append(Problem(path, data.line_of(key),
+                                    f"text '{key}': only {{{'}, {'.join(needed) or 'nothing'}}} "
+                                    "may stand in curly brackets"))
+        texts[key] = value.strip()
+    status = data.get("status", "needs-review")
+    if status not in STATUSES:
+        problems.append(Problem(path, data.line_of("status"),
+                                f"'status' must be one of {', '.join(STATUSES)}"))
+    for key in data:
+        if key not in UI_KEYS and key != "status":
+            problems.append(Problem(path, data.line_of(key), f"unknown text '{key}'", "warning"))
+    return texts
+
+
+def _smalltalk(path: Path, languages: tuple[str, ...], problems: list[Problem]
+               ) -> dict[str, dict[str, list[str]]]:
+    data = _load(path, problems)
+    result: dict[str, dict[str, list[str]]] = {}
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(path, line_of(data, 1), "expected one block per kind"))
+        return result
+    for intent, by_lang in data.items():
+        if intent not in INTENTS:
+            problems.append(Problem(path, data.line_of(intent),
+                                    f"unknown kind '{intent}' (known: {', '.join(INTENTS)})"))
+            continue
+        if not isinstance(by_lang, LineDict):
+            problems.append(Problem(path, data.line_of(intent), f"'{intent}': one list per language"))
+            continue
+        result[intent] = {}
+        for lang, phrases in by_lang.items():
+            if lang not in languages:
+                continue  # phrases for a language that is switched off are kept but unused
+            if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
+                problems.append(Problem(path, by_lang.line_of(lang),
+                                        f"'{intent}.{lang}' must be a list of phrases"))
+                continue
+            result[intent][lang] = [str(p) for p in phrases]
+    return result
+
+
+def _emergency(path: Path, languages: tuple[str, ...], today: dt.date | None,
+               problems: list[Problem]) -> Emergency | None:
+    data = _load(path, problems)
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(path, line_of(data, 1), "expected the emergency blocks"))
+        return None
+    ok = True
+    for key in ("sources", "reviewed", "review_by"):
+        if key not in data:
+            problems.append(Problem(path, 0, f"'{key}' is missing"))
+    review_by = data.get("review_by")
+    if isinstance(review_by, dt.date) and review_by < (today or dt.date.today()):
+        problems.append(Problem(path, data.line_of("review_by"),
+                                f"review was due on {review_by}", "warning"))
+
+    lines: dict[str, dict[str, str]] = {}
+    raw_lines = data.get("lines") or LineDict()
+    if not isinstance(raw_lines, LineDict):
+        problems.append(Problem(path, data.line_of("lines"), "'lines' must be a block"))
+        raw_lines = LineDict()
+    for line_id, block in raw_lines.items():
+        if not isinstance(block, LineDict) or not block.get("number"):
+            problems.append(Problem(path, raw_lines.line_of(line_id),
+                                    f"line '{line_id}' needs a 'number'"))
+            continue
+        lines[line_id] = {}
+        for lang in languages:
+            text = block.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                problems.append(Problem(path, block.line, f"line '{line_id}' has no {lang} text"))
+                continue
+            if str(block["number"]).split("/")[0].strip() not in text:
+                problems.append(Problem(path, block.line_of(lang),
+                                        f"line '{line_id}' [{lang}]: the text must show the number"))
+            lines[line_id][lang] = text.strip()
+
+    categories: dict[str, list[Phrase]] = {}
+    category_lines: dict[str, tuple[str, ...]] = {}
+    raw_cats = data.get("categories")
+    if not isinstance(raw_cats, LineDict) or not raw_cats:
+        problems.append(Problem(path, data.line_of("categories") if "categories" in data else 0,
+                                "'categories' of danger phrases are missing"))
+        return None
+    for name, block in raw_cats.items():
+        if not isinstance(block, LineDict):
+            problems.append(Problem(path, raw_cats.line_of(name), f"category '{name}' is empty"))
+            ok = False
+            continue
+        wanted = block.get("lines") or []
+        for line_id in wanted:
+            if line_id not in lines:
+                problems.append(Problem(path, block.line_of("lines"),
+                                        f"category '{name}': unknown line '{line_id}'"))
+        category_lines[name] = tuple(w for w in wanted if w in lines)
+        phrases: list[Phrase] = []
+        for lang in languages:
+            items = block.get(lang)
+            if not isinstance(items, list) or not items:
+                problems.append(Problem(path, block.line,
+                                        f"category '{name}' has no {lang} phrases"))
+                continue
+            phrases.extend(_phrases(path, items, problems))
+        categories[name] = phrases
+    exceptions: list[Phrase] = []
+    raw_exc = data.get("exceptions") or LineDict()
+    if isinstance(raw_exc, LineDict):
+        for lang in languages:
+            exceptions.extend(_phrases(path, raw_exc.get(lang) or [], problems))
+    responses: dict[str, str] = {}
+    raw_resp = data.get("response")
+    for lang in languages:
+        block = raw_resp.get(lang) if isinstance(raw_resp, LineDict) else None
+        text = block.get("text") if isinstance(block, LineDict) else None
+        if not isinstance(text, str) or "112" not in text or "{lines}" not in text:
+            problems.append(Problem(path, line_of(block, line_of(raw_resp, 0)),
+                                    f"response [{lang}] must have a 'text' that names 112 "
+                                    "and contains {lines}"))
+            ok = False
+            continue
+        responses[lang] = text.strip()
+    if not ok:
+        return None
+    return Emergency(Triage(categories, exceptions), responses, category_lines, lines)
+
+
+def _phrases(path: Path, items: Any, problems: list[Problem]) -> list[Phrase]:
+    out = []
+    item_lines = getattr(items, "item_lines", [])
+    for i, raw in enumerate(items):
+        line = item_lines[i] if i < len(item_lines) else line_of(items)
+        try:
+            out.append(Phrase.parse(str(raw)))
+        except ValueError as exc:
+            problems.append(Problem(path, line, f"phrase {raw!r}: {exc}"))
+    return out

@@ -1,0 +1,253 @@
+"""The helpdesk's brain: one message in, one outcome and its replies out.
+
+Order of checks for a typed message, and why:
+1. a number typed for a numbered choice (Signal and the console have no buttons);
+2. commands (/start, /help, /forget, /language);
+3. nothing readable (empty, emoji, digits): ask for words;
+4. acute danger, before anything else, so no FAQ answer can delay 112;
+5. small talk and "I want a person";
+6. the FAQ: answer when sure, "did you mean" when close, a volunteer otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.content import Content
+from bot.core.language import LanguageGuesser
+from bot.core.messages import Button, Inbound, Outcome, Response, Say
+from bot.core.sessions import Session, SessionStore
+from bot.core.smalltalk import Intent, SmallTalk
+from bot.faq.index import FaqIndex, Scored
+from bot.faq.model import FaqEntry
+from bot.safety.triage import Alarm
+from bot.textnorm import MAX_MATCH_CHARS, clean, has_letters, normalise
+
+SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
+COMMANDS = {"/start": "cmd:start", "/help": "cmd:help", "/forget": "cmd:forget",
+            "/language": "cmd:language", "/taal": "cmd:language"}
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """What a volunteer gets: the question and the bot's guesses, never who asked."""
+
+    question: str
+    lang: str
+    guesses: tuple[str, ...]
+    urgent: bool
+
+
+class Handoff(Protocol):
+    """The volunteer queue, as the core sees it."""
+
+    async def open_ticket(self, msg: Inbound, request: TicketRequest) -> None: ...
+
+
+class Engine:
+    def __init__(self, content: Content, *, handoff: Handoff | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.content = content
+        self.handoff = handoff
+        self.faq = content.faq_by_id
+        # Greeting and thanks words carry no topic: "hi, can I see a doctor" is about a doctor.
+        filler = {normalise(p) for intent in ("greeting", "thanks", "bye")
+                  for phrases in content.smalltalk.get(intent, {}).values() for p in phrases
+                  if len(normalise(p).split()) == 1}
+        stopwords = frozenset().union(*(i.stopwords for i in content.language_info.values()),
+                                      filler)
+        self.index = FaqIndex(content.faq, stopwords)
+        self.smalltalk = SmallTalk(content.smalltalk, stopwords)
+        self.languages = LanguageGuesser(
+            self.index.lang_vocab,
+            {code: info.stopwords for code, info in content.language_info.items()},
+            content.languages)
+        self.triage = content.emergency.triage
+        self.sessions = SessionStore(content.session_idle_minutes * 60, clock)
+
+    async def handle(self, msg: Inbound) -> Response:
+        """Answer one message. Messages of one user are handled one at a time, in order."""
+        async with self.sessions.lock(msg.user):
+            session = self.sessions.get(msg.user)
+            response = await self._respond(msg, session)
+            session.last_buttons = response.buttons
+            return response
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    async def _respond(self, msg: Inbound, session: Session) -> Response:
+        text = clean(msg.text, limit=MAX_MATCH_CHARS)
+        payload = msg.payload or self._typed_choice(text, session)
+        if payload is None and text.startswith("/"):
+            payload = COMMANDS.get(text.split()[0].split("@")[0].lower(), "cmd:help")
+        norm = normalise(text)
+        lang = self.languages.choose(norm, chosen=session.lang if session.lang_chosen else None,
+                                     current=session.lang, hint=msg.lang_hint,
+                                     default=self.content.default_language)
+        session.lang = lang
+        if payload:
+            return await self._on_payload(payload, msg, session, lang)
+        if not has_letters(norm):
+            return self._say(Outcome.REPLY, lang, self._t(lang, "only_text"))
+        alarm = self.triage.check(norm)
+        if alarm:
+            return self._emergency(alarm, text, lang, session)
+        intent = self.smalltalk.detect(norm)
+        if intent:
+            return await self._on_intent(intent, msg, text, lang, session)
+        return self._match(norm, text, lang, session)
+
+    @staticmethod
+    def _typed_choice(text: str, session: Session) -> str | None:
+        choice = text.strip().rstrip(".)")
+        if choice.isdigit() and session.last_buttons:
+            number = int(choice)
+            if 1 <= number <= len(session.last_buttons):
+                return session.last_buttons[number - 1].payload
+        return None
+
+    async def _on_payload(self, payload: str, msg: Inbound, session: Session,
+                          lang: str) -> Response:
+        verb, _, arg = payload.partition(":")
+        if verb == "faq" and arg in self.faq:
+            return self._answer(self.faq[arg], lang, session)
+        if verb == "none":
+            return self._offer_person(lang, "unsure")
+        if verb == "lang" and arg in self.content.languages:
+            session.lang, session.lang_chosen = arg, True
+            return self._say(Outcome.REPLY, arg, self._t(arg, "language_set"))
+        if verb == "fb":
+            if arg.startswith("up"):
+                return self._say(Outcome.REPLY, lang, self._t(lang, "feedback_thanks"))
+            return self._offer_person(lang, "feedback_sorry")
+        if verb == "ticket":
+            if arg == "ask":
+                return self._offer_person(lang, "asked_for_person")
+            if arg == "no":
+                session.pending_question = ""
+                return self._say(Outcome.REPLY, lang, self._t(lang, "declined"))
+            return await self._open_ticket(msg, session, lang, urgent=arg == "urgent")
+        if verb == "cmd":
+            return self._command(arg, msg, lang)
+        return self._say(Outcome.REPLY, lang, self._t(lang, "help"))
+
+    def _command(self, name: str, msg: Inbound, lang: str) -> Response:
+        if name == "start":
+            text = "\n\n".join([self._t(lang, "welcome"), self._privacy(lang)])
+            return self._say(Outcome.REPLY, lang, text)
+        if name == "forget":
+            return self._forget(msg, lang)
+        if name == "language":
+            return self._language_picker(lang)
+        return self._say(Outcome.REPLY, lang, self._t(lang, "help"))
+
+    async def _on_intent(self, intent: Intent, msg: Inbound, text: str, lang: str,
+                         session: Session) -> Response:
+        if intent.name == "person":
+            if len(text.split()) > 6:  # "can I talk to someone about my rent": keep the question
+                session.pending_question = text
+            return self._offer_person(lang, "asked_for_person")
+        if intent.name == "forget":
+            return self._forget(msg, lang)
+        if intent.name == "language":
+            return self._language_picker(lang)
+        return self._say(Outcome.REPLY, lang, self._t(lang, intent.name))
+
+    # -- outcomes ---------------------------------------------------------------------------
+
+    def _match(self, norm: str, text: str, lang: str, session: Session) -> Response:
+        ranked = self.index.search(norm, limit=5)
+        m = self.content.matching
+        session.pending_question = text
+        session.pending_guesses = tuple(s.entry_id for s in ranked[:3])
+        if not ranked or ranked[0].score < m.suggest_score:
+            return self._offer_person(lang, "unsure")
+        best = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if best.score >= m.answer_score and best.score - runner_up >= m.answer_margin:
+            return self._answer(self.faq[best.entry_id], lang, session)
+        return self._suggest(ranked, lang)
+
+    def _answer(self, entry: FaqEntry, lang: str, session: Session) -> Response:
+        session.pending_guesses = (entry.id,)
+        tr = entry.text(lang, self.content.fallback_language)
+        if tr is None:  # only possible when an entry lacks both languages: check prevents it
+            return self._offer_person(lang, "unsure")
+        parts = []
+        if tr.lang != lang:
+            parts.append(self._t(lang, "missing_translation").format(
+                language=self.content.language_info[lang].native_name,
+                fallback=self.content.language_info[tr.lang].native_name))
+        parts.append(tr.answer)
+        buttons = (Button(self._t(lang, "helpful"), f"fb:up:{entry.id}"),
+                   Button(self._t(lang, "not_helpful"), f"fb:down:{entry.id}"),
+                   Button(self._t(lang, "talk_to_person"), "ticket:ask"))
+        return Response(Outcome.ANSWER, lang, (Say("\n\n".join(parts), buttons),),
+                        faq_id=entry.id)
+
+    def _suggest(self, ranked: list[Scored], lang: str) -> Response:
+        top = ranked[0].score
+        limit = self.content.matching.max_suggestions
+        chosen = [s for s in ranked if s.score >= top - SUGGEST_WINDOW][:limit]
+        if len(chosen) < 2 and len(ranked) > 1:
+            chosen.append(ranked[1])
+        buttons = tuple(Button(self._title(self.faq[s.entry_id], lang), f"faq:{s.entry_id}")
+                        for s in chosen)
+        buttons += (Button(self._t(lang, "none_of_these"), "none"),)
+        return Response(Outcome.SUGGEST, lang, (Say(self._t(lang, "did_you_mean"), buttons),),
+                        suggestions=tuple(s.entry_id for s in chosen))
+
+    def _offer_person(self, lang: str, reason: str) -> Response:
+        text = f"{self._t(lang, reason)}\n{self._t(lang, 'no_personal_details')}"
+        buttons = (Button(self._t(lang, "yes_ask_volunteer"), "ticket:open"),
+                   Button(self._t(lang, "no_thanks"), "ticket:no"))
+        return Response(Outcome.HANDOFF, lang, (Say(text, buttons),))
+
+    def _emergency(self, alarm: Alarm, text: str, lang: str, session: Session) -> Response:
+        em = self.content.emergency
+        lines = [em.lines[line_id][lang] for line_id in em.category_lines.get(alarm.category, ())
+                 if lang in em.lines[line_id]]
+        body = em.responses[lang].replace("{lines}", "\n".join(lines))
+        body = "\n".join(line for line in body.splitlines() if line.strip())
+        session.pending_question, session.pending_urgent = text, True
+        buttons = (Button(self._t(lang, "urgent_person"), "ticket:urgent"),)
+        return Response(Outcome.EMERGENCY, lang, (Say(body, buttons),))
+
+    async def _open_ticket(self, msg: Inbound, session: Session, lang: str,
+                           urgent: bool) -> Response:
+        if self.handoff is None:
+            return self._say(Outcome.HANDOFF, lang, self._t(lang, "no_volunteers"))
+        request = TicketRequest(session.pending_question, lang, session.pending_guesses,
+                                urgent or session.pending_urgent)
+        await self.handoff.open_ticket(msg, request)
+        session.pending_question, session.pending_urgent = "", False
+        return self._say(Outcome.HANDOFF, lang, self._t(lang, "ticket_opened"))
+
+    def _forget(self, msg: Inbound, lang: str) -> Response:
+        self.sessions.forget(msg.user)
+        return self._say(Outcome.REPLY, lang, self._t(lang, "forgotten"))
+
+    def _language_picker(self, lang: str) -> Response:
+        buttons = tuple(Button(self.content.language_info[code].native_name, f"lang:{code}")
+                        for code in self.content.languages)
+        return Response(Outcome.REPLY, lang, (Say(self._t(lang, "choose_language"), buttons),))
+
+    # -- texts ------------------------------------------------------------------------------
+
+    def _t(self, lang: str, key: str) -> str:
+        return self.content.ui[lang][key]
+
+    def _privacy(self, lang: str) -> str:
+        minutes = int(self.content.session_idle_minutes)
+        return self._t(lang, "privacy").format(minutes=minutes)
+
+    def _title(self, entry: FaqEntry, lang: str) -> str:
+        tr = entry.text(lang, self.content.fallback_language)
+        return tr.title if tr else entry.id
+
+    @staticmethod
+    def _say(outcome: Outcome, lang: str, text: str) -> Response:
+        return Response(outcome, lang, (Say(text),))

@@ -1,0 +1,73 @@
+"""What flows into and out of the core. No chat network appears here.
+
+A transport turns a network's update into an `Inbound`, hands it to the engine,
+and carries out the `Response`'s actions in its own way (buttons on Telegram,
+numbered choices on Signal and the console).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"  # one FAQ entry, confidently
+    SUGGEST = "suggest"  # 2-3 entries offered, plus "none of these"
+    HANDOFF = "handoff"  # "I don't know this" / a person was asked for: offer a volunteer
+    EMERGENCY = "emergency"  # acute danger: emergency response first
+    REPLY = "reply"  # greeting, thanks, help, language choice: no FAQ entry
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str  # plain string, e.g. "faq:health.doctor", so buttons survive a restart
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str  # "console", "telegram", "signal"
+    user: str  # opaque reference chosen by the transport; never shown to anyone
+    text: str = ""
+    lang_hint: str | None = None  # e.g. Telegram's language_code
+    payload: str | None = None  # set when a button was pressed
+
+
+@dataclass(frozen=True)
+class Say:
+    """Send this text (with optional choices) to the person who wrote."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    """The family agreed to ask a volunteer: put this question in the queue."""
+
+    question: str
+    lang: str
+    guesses: tuple[str, ...]  # FAQ ids the bot thought of, to help the volunteer
+    urgent: bool = False
+
+
+Action = Say | OpenTicket
+
+
+@dataclass(frozen=True)
+class Response:
+    outcome: Outcome
+    lang: str
+    actions: tuple[Action, ...]
+    faq_id: str | None = None  # set only for Outcome.ANSWER
+    suggestions: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        """Everything said, as one text (for `ask`, eval and logs of tests)."""
+        return "\n\n".join(a.text for a in self.actions if isinstance(a, Say))
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return tuple(b for a in self.actions if isinstance(a, Say) for b in a.buttons)

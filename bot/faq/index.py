@@ -1,0 +1,159 @@
+"""Find the FAQ entries that best fit a message.
+
+Two signals, both from rapidfuzz over normalised text:
+
+1. Word evidence. Every word of the message is looked up in the vocabulary of
+   all FAQ questions: exactly, else by fuzzy ratio (typos: "docter") or shared
+   prefix ("vaccin" / "vaccinaties"). Words are weighted by how rare they are
+   across entries (idf), so "papers", which every entry mentions, counts little
+   and "landlord" counts a lot. A word the FAQ never uses ("beach", "dog")
+   still weighs in the total: that is what keeps "my dog is ill, where is a
+   clinic" from being answered as a health question. The share of the
+   message's weight an entry explains is its coverage.
+2. Phrase similarity. For the few entries with the best coverage, the message
+   is compared with each of their questions (token_sort_ratio on content
+   words), so word order and phrasing break ties between close entries.
+
+The index preselects candidates through the word lookup, so a catalogue 100x
+the shipped one stays fast (see bench/matching.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.faq.model import FaqEntry
+from bot.textnorm import normalise
+
+FUZZY_MIN_LEN = 4  # shorter words only match exactly: "pay" must not become "day"
+FUZZY_CUTOFF = 80.0
+PREFIX_MIN = 5
+CANDIDATES = 8  # entries compared phrase by phrase
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry_id: str
+    score: float  # 0..100
+    lang: str  # language of the question that fitted best
+
+
+@dataclass(frozen=True)
+class Weights:
+    coverage: float = 0.65  # share of the score from word evidence; the rest is phrase similarity
+    unknown_word: float = 0.8  # weight of a word the FAQ never uses, relative to the rarest word
+
+
+class FaqIndex:
+    def __init__(self, entries: Iterable[FaqEntry], stopwords: Iterable[str],
+                 weights: Weights | None = None):
+        self.weights = weights or Weights()
+        self.stopwords = frozenset(normalise(w) for w in stopwords)
+        self.entries: list[FaqEntry] = list(entries)
+        self.ids = [e.id for e in self.entries]
+        # Per entry: its questions as content-word strings, with their language.
+        self._variants: list[list[tuple[str, str]]] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        self.lang_vocab: dict[str, set[str]] = defaultdict(set)
+        for idx, entry in enumerate(self.entries):
+            variants: list[tuple[str, str]] = []
+            for tr in entry.translations.values():
+                for question in tr.questions:
+                    words = normalise(question).split()
+                    self.lang_vocab[tr.lang].update(words)
+                    content = [w for w in words if w not in self.stopwords]
+                    for w in content:
+                        postings[w].add(idx)
+                    if content:
+                        variants.append((" ".join(content), tr.lang))
+            self._variants.append(variants)
+        n = max(len(self.entries), 1)
+        self._postings = {w: frozenset(s) for w, s in postings.items()}
+        self._idf = {w: math.log(1 + n / len(s)) for w, s in postings.items()}
+        self._unknown_idf = math.log(1 + n) * self.weights.unknown_word
+        self._vocab_sorted = sorted(self._postings)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in self._vocab_sorted:
+            by_initial[w[0]].append(w)
+        self._by_initial = dict(by_initial)
+        # Per-index cache: the same typo arrives again and again.
+        self._lookup = lru_cache(maxsize=20_000)(self._lookup_uncached)
+
+    def content_words(self, normalised: str) -> list[str]:
+        return [w for w in normalised.split() if w not in self.stopwords]
+
+    def _lookup_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary words that stand for `word`, with a similarity 0..1."""
+        if word in self._postings:
+            return ((word, 1.0),)
+        if len(word) < FUZZY_MIN_LEN:
+            return ()
+        found: dict[str, float] = {}
+        bucket = self._by_initial.get(word[0], [])
+        for match, score, _ in process.extract(word, bucket, scorer=fuzz.ratio,
+                                               score_cutoff=FUZZY_CUTOFF, limit=3):
+            found[match] = score / 100
+        if len(word) >= PREFIX_MIN:
+            # Shared beginning: a cheap stand-in for stemming across languages.
+            prefix = word[:PREFIX_MIN]
+            lo = bisect.bisect_left(self._vocab_sorted, prefix)
+            hi = bisect.bisect_left(self._vocab_sorted, prefix + "\uffff")
+            for cand in self._vocab_sorted[lo:min(hi, lo + 50)]:
+                common = len(_common_prefix(word, cand))
+                if common >= PREFIX_MIN and common >= 0.6 * min(len(word), len(cand)):
+                    found[cand] = max(found.get(cand, 0.0), 0.85)
+        return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:4])
+
+    def search(self, normalised: str, limit: int = 5) -> list[Scored]:
+        """Best entries for an already-normalised message, best first."""
+        words = list(dict.fromkeys(self.content_words(normalised)))
+        if not words:
+            return []
+        total_weight = 0.0
+        evidence: dict[int, float] = defaultdict(float)
+        for word in words:
+            matches = self._lookup(word)
+            if not matches:
+                total_weight += self._unknown_idf
+                continue
+            weight = max(self._idf[m] for m, _ in matches)
+            total_weight += weight
+            best_per_entry: dict[int, float] = {}
+            for match, sim in matches:
+                for idx in self._postings[match]:
+                    if sim > best_per_entry.get(idx, 0.0):
+                        best_per_entry[idx] = sim
+            for idx, sim in best_per_entry.items():
+                evidence[idx] += weight * sim
+        if not evidence:
+            return []
+        coverage = {idx: ev / total_weight for idx, ev in evidence.items()}
+        candidates = sorted(coverage, key=coverage.__getitem__, reverse=True)[:CANDIDATES]
+        query = " ".join(words)
+        w = self.weights.coverage
+        scored: list[Scored] = []
+        for idx in candidates:
+            variants = self._variants[idx]
+            best = process.extractOne(query, [v for v, _ in variants],
+                                      scorer=fuzz.token_sort_ratio, processor=None)
+            phrase, lang = (best[1], variants[best[2]][1]) if best else (0.0, "")
+            score = 100 * w * coverage[idx] + (1 - w) * phrase
+            scored.append(Scored(self.ids[idx], round(score, 2), lang))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored[:limit]
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[:n]

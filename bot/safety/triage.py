@@ -1,0 +1,119 @@
+"""Recognise acute danger before anything else.
+
+Phrases come from `content/safety/emergency.yaml`, written by editors:
+- words match whole words after normalising ("Hurting" = "hurting");
+- a word ending in `*` matches any ending: `hit*` = hit, hits, hitting;
+- `..` allows up to three other words in between: `he .. hit* me`;
+- words of five letters or more also match with one typo ("kil" does not,
+  "myslef" does), because a person in danger does not proofread.
+
+A message is an emergency when a danger phrase matches and no exception phrase
+("killing me" in "this exam is killing me") covers the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.textnorm import normalise
+
+GAP = ".."
+MAX_GAP = 3
+TYPO_MIN_LEN = 5
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    prefix: bool  # written with a trailing *
+
+    def matches(self, token: str) -> bool:
+        if self.prefix:
+            if token.startswith(self.text):
+                return True
+            # a typo inside the stem: "hurtting" for "hurt*"
+            return (len(self.text) >= TYPO_MIN_LEN
+                    and Levenshtein.distance(token[:len(self.text)], self.text) <= 1)
+        if token == self.text:
+            return True
+        return len(self.text) >= TYPO_MIN_LEN and Levenshtein.distance(token, self.text) <= 1
+
+
+@dataclass(frozen=True)
+class Phrase:
+    source: str  # as written by the editor
+    parts: tuple[Word | None, ...]  # None = gap
+
+    @classmethod
+    def parse(cls, text: str) -> Phrase:
+        parts: list[Word | None] = []
+        for raw in text.split():
+            if raw == GAP:
+                parts.append(None)
+                continue
+            prefix = raw.endswith("*")
+            word = normalise(raw.rstrip("*"))
+            if not word:
+                continue
+            for piece in word.split()[:-1]:  # "don't" -> "don t"
+                parts.append(Word(piece, False))
+            parts.append(Word(word.split()[-1], prefix))
+        while parts and parts[0] is None:
+            parts.pop(0)
+        while parts and parts[-1] is None:
+            parts.pop()
+        if not parts:
+            raise ValueError("a phrase needs at least one word")
+        return cls(text, tuple(parts))
+
+    def spans(self, tokens: list[str]) -> list[tuple[int, int]]:
+        """Every (start, end) range of tokens this phrase matches."""
+        found = []
+        for start in range(len(tokens)):
+            end = self._match_from(tokens, start, 0)
+            if end is not None:
+                found.append((start, end))
+        return found
+
+    def _match_from(self, tokens: list[str], pos: int, part: int) -> int | None:
+        if part == len(self.parts):
+            return pos
+        word = self.parts[part]
+        if word is None:
+            for skip in range(MAX_GAP + 1):
+                end = self._match_from(tokens, pos + skip, part + 1)
+                if end is not None:
+                    return end
+            return None
+        if pos < len(tokens) and word.matches(tokens[pos]):
+            return self._match_from(tokens, pos + 1, part + 1)
+        return None
+
+
+@dataclass(frozen=True)
+class Alarm:
+    category: str  # "violence", "suicide", "child", "medical", "held"
+    phrase: str  # the editor's phrase that matched (for tests and eval, never logged)
+
+
+class Triage:
+    def __init__(self, categories: dict[str, list[Phrase]], exceptions: list[Phrase]):
+        self.categories = categories
+        self.exceptions = exceptions
+
+    def check(self, normalised_text: str) -> Alarm | None:
+        tokens = normalised_text.split()
+        if not tokens:
+            return None
+        covered: set[int] = set()
+        for phrase in self.exceptions:
+            for start, end in phrase.spans(tokens):
+                covered.update(range(start, end))
+        for category, phrases in self.categories.items():
+            for phrase in phrases:
+                for start, end in phrase.spans(tokens):
+                    if not covered.issuperset(range(start, end)):
+                        return Alarm(category, phrase.source)
+        return None
