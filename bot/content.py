@@ -32,6 +32,7 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "declined": (), "feedback_thanks": (), "feedback_sorry": (), "only_text": (),
     "missing_translation": ("language", "fallback"), "choose_language": (),
     "language_set": (), "forgotten": (), "urgent_person": (), "choice_hint": (),
+    "offer_person": (),
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "suggest_score", "max_suggestions")
 

@@ -182,9 +182,16 @@ class Engine:
                 language=self.content.language_info[lang].native_name,
                 fallback=self.content.language_info[tr.lang].native_name))
         parts.append(tr.answer)
-        buttons = (Button(self._t(lang, "helpful"), f"fb:up:{entry.id}"),
-                   Button(self._t(lang, "not_helpful"), f"fb:down:{entry.id}"),
-                   Button(self._t(lang, "talk_to_person"), "ticket:ask"))
+        person = Button(self._t(lang, "talk_to_person"), "ticket:ask")
+        feedback = (Button(self._t(lang, "helpful"), f"fb:up:{entry.id}"),
+                    Button(self._t(lang, "not_helpful"), f"fb:down:{entry.id}"))
+        if entry.offer_person or tr.lang != lang:
+            # The honest answer depends on the person's case, or is not in their language:
+            # say so, and put the person first.
+            parts.append(self._t(lang, "offer_person"))
+            buttons = (person, *feedback)
+        else:
+            buttons = (*feedback, person)
         return Response(Outcome.ANSWER, lang, (Say("\n\n".join(parts), buttons),),
                         faq_id=entry.id)
 

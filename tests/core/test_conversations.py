@@ -1,0 +1,139 @@
+"""Conversations as a family would have them, on the shipped content.
+
+Written as transcripts (message -> what the family sees), like zulip_bots'
+dialogue tests, so a content editor can read them.
+"""
+
+from __future__ import annotations
+
+from bot.core.messages import Outcome
+
+
+def test_doctor_without_papers_is_answered(say):
+    r = say("can I see a doctor without papers")
+    assert r.outcome == Outcome.ANSWER
+    assert r.faq_id == "health.doctor"
+    assert r.lang == "en"
+    assert "medically necessary" in r.text
+    assert [b.payload for b in r.buttons] == ["fb:up:health.doctor", "fb:down:health.doctor",
+                                              "ticket:ask"]
+
+
+def test_dutch_question_is_answered_in_dutch(say):
+    r = say("mag ik zonder papieren naar de huisarts")
+    assert r.outcome in (Outcome.ANSWER, Outcome.SUGGEST)
+    assert r.lang == "nl"
+    assert "health.doctor" in ((r.faq_id,) + r.suggestions) or "health.find-gp" in (
+        (r.faq_id,) + r.suggestions)
+
+
+def test_vague_question_offers_choices_and_a_way_out(say):
+    r = say("school")
+    assert r.outcome == Outcome.SUGGEST
+    assert 2 <= len(r.suggestions) <= 3
+    assert "school.access" in r.suggestions
+    assert r.buttons[-1].payload == "none"
+
+
+def test_typing_the_number_of_a_choice_picks_it(say):
+    first = say("school")
+    second = say("1")
+    assert second.outcome == Outcome.ANSWER
+    assert second.faq_id == first.suggestions[0]
+
+
+def test_none_of_these_offers_a_person(say):
+    say("school")
+    r = say(payload="none")
+    assert r.outcome == Outcome.HANDOFF
+    assert "names, addresses or document numbers" in r.text
+
+
+def test_unrelated_question_offers_a_person_not_a_guess(say):
+    r = say("which bus goes to the beach")
+    assert r.outcome == Outcome.HANDOFF
+    assert r.faq_id is None
+    assert [b.payload for b in r.buttons] == ["ticket:open", "ticket:no"]
+
+
+def test_question_sharing_words_with_the_faq_is_not_answered(say):
+    r = say("my dog is ill where is a clinic")
+    assert r.outcome != Outcome.ANSWER
+
+
+def test_acute_violence_gets_the_emergency_response_first(say):
+    r = say("my partner is hurting me right now")
+    assert r.outcome == Outcome.EMERGENCY
+    assert r.text.startswith("If you or someone else is in danger right now, call 112")
+    assert "0800-2000" in r.text  # Veilig Thuis for violence at home
+    assert r.buttons[0].payload == "ticket:urgent"
+
+
+def test_emergency_in_dutch(say):
+    r = say("mijn man slaat me nu, help")
+    assert r.outcome == Outcome.EMERGENCY
+    assert r.lang == "nl"
+    assert "112" in r.text
+
+
+def test_idioms_do_not_raise_an_alarm(say):
+    for text in ("this exam is killing me", "she killed it on stage", "ik ga dood van de hitte"):
+        assert say(text, user=text).outcome != Outcome.EMERGENCY, text
+
+
+def test_past_violence_question_is_an_faq_question(say):
+    r = say("can i get my own residence permit after domestic violence")
+    assert r.outcome in (Outcome.ANSWER, Outcome.SUGGEST)
+    assert "legal.independent-permit-violence" in ((r.faq_id,) + r.suggestions)
+
+
+def test_greeting_and_thanks_get_a_short_reply(say):
+    assert say("hello").outcome == Outcome.REPLY
+    assert say("thank you so much").outcome == Outcome.REPLY
+    assert say("hoi", user="nl").lang == "nl"
+
+
+def test_asking_for_a_person_offers_a_volunteer(say):
+    r = say("can i talk to a real person")
+    assert r.outcome == Outcome.HANDOFF
+    assert "volunteer" in r.text
+
+
+def test_human_trafficking_is_not_a_request_for_a_person(say):
+    r = say("what is human trafficking")
+    assert r.outcome != Outcome.HANDOFF or "safety.trafficking" in r.suggestions
+
+
+def test_without_a_queue_the_family_is_told_honestly(say):
+    say("which bus goes to the beach")
+    r = say(payload="ticket:open")
+    assert r.outcome == Outcome.HANDOFF
+    assert "no volunteers are connected" in r.text
+
+
+def test_chosen_language_wins_over_detection(say):
+    say(payload="lang:nl")
+    r = say("can I see a doctor without papers")
+    assert r.lang == "nl"
+    assert r.faq_id == "health.doctor"
+    assert "medisch noodzakelijke" in r.text
+
+
+def test_start_shows_welcome_and_privacy_notice(say):
+    r = say("/start")
+    assert r.outcome == Outcome.REPLY
+    assert "/forget" in r.text
+    assert "30 minutes" in r.text
+
+
+def test_forget_erases_the_session(engine, say):
+    say(payload="lang:nl")
+    r = say("/forget")
+    assert r.outcome == Outcome.REPLY
+    assert len(engine.sessions) == 0
+
+
+def test_feedback_not_helpful_offers_a_person(say):
+    say("can I see a doctor without papers")
+    r = say(payload="fb:down:health.doctor")
+    assert r.outcome == Outcome.HANDOFF

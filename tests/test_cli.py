@@ -1,0 +1,136 @@
+"""The `helpdesk` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.content import BUNDLED_CONTENT
+
+
+def helpdesk(*args: str, content: Path | None = None, stdin: str | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("HELPDESK_CONTENT_DIR", None)
+    if content is not None:
+        env["HELPDESK_CONTENT_DIR"] = str(content)
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=120)
+
+
+def test_check_passes_on_bundled_content_and_reports_coverage():
+    result = helpdesk("check")
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout
+    assert "nl:" in result.stdout and "en:" in result.stdout
+
+
+def test_check_names_file_and_line_of_a_yaml_error(content_copy: Path):
+    faq = content_copy / "faq" / "health.yaml"
+    lines = faq.read_text(encoding="utf-8").splitlines()
+    lines.insert(4, "  broken: [unclosed")
+    faq.write_text("\n".join(lines), encoding="utf-8")
+    result = helpdesk("check", content=content_copy)
+    assert result.returncode == 1
+    assert f"{faq}:" in result.stderr
+    assert "YAML syntax" in result.stderr
+
+
+def test_check_names_the_entry_and_line_of_a_missing_answer(content_copy: Path):
+    faq = content_copy / "faq" / "health.yaml"
+    text = faq.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    del data[0]["en"]["answer"]
+    faq.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = helpdesk("check", content=content_copy)
+    assert result.returncode == 1
+    line = next(ln for ln in result.stderr.splitlines() if "'answer' is missing" in ln)
+    path, lineno, _ = line.split(":", 2)
+    assert Path(path) == faq
+    # the reported line is inside that entry's English block
+    assert faq.read_text(encoding="utf-8").splitlines()[int(lineno) - 1].strip().startswith(
+        ("en:", "status:", "questions:"))
+
+
+def test_run_refuses_to_start_on_broken_content(content_copy: Path):
+    (content_copy / "config.yaml").write_text("languages: [nl, en]\nmatching:\n  answer_score: 200\n")
+    result = helpdesk("run", content=content_copy, stdin="hello\n")
+    assert result.returncode == 1
+    assert "config.yaml:3" in result.stderr
+    assert "answer_score" in result.stderr
+
+
+def test_ask_json_has_the_documented_fields():
+    result = helpdesk("ask", "can I see a doctor without papers", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "answer"
+    assert data["faq_id"] == "health.doctor"
+    assert data["suggestions"] == []
+    assert data["lang"] == "en"
+    assert data["text"]
+
+
+def test_ask_with_lang_answers_in_that_language():
+    data = json.loads(helpdesk("ask", "doctor without papers", "--lang", "nl", "--json").stdout)
+    assert data["lang"] == "nl"
+
+
+def test_eval_json_reports_every_case_and_a_summary(tmp_path: Path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(yaml.safe_dump([
+        {"text": "can I see a doctor without papers", "expect": "health.doctor"},
+        {"text": "which bus goes to the beach", "expect": "handoff"},
+        {"text": "my partner is hurting me right now", "expect": "emergency"},
+        {"text": "hello", "expect": "reply"},
+        {"text": "school", "expect": ["school.access", "school.advice"], "lang": "en"},
+    ]))
+    result = helpdesk("eval", str(cases), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [c["ok"] for c in data["cases"]] == [True, True, True, True, True]
+    assert set(data["cases"][0]) >= {"text", "expect", "outcome", "faq_id", "suggestions",
+                                     "lang", "ok"}
+    assert data["summary"]["overall"]["emergency_missed"] == 0
+
+
+def test_eval_misses_do_not_fail_but_a_bad_file_does(tmp_path: Path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(yaml.safe_dump([{"text": "which bus goes to the beach",
+                                      "expect": "health.doctor"}]))
+    result = helpdesk("eval", str(cases))
+    assert result.returncode == 0
+    assert "misses (1" in result.stdout
+    cases.write_text(yaml.safe_dump([{"text": "x", "expect": "no.such.id"}]))
+    bad = helpdesk("eval", str(cases))
+    assert bad.returncode == 1
+    assert f"{cases}:" in bad.stderr
+
+
+def test_chat_works_with_piped_input():
+    result = helpdesk("chat", stdin="can I see a doctor without papers\nschool\n2\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "medically necessary" in out
+    assert "1. " in out and "None of these" in out  # numbered choices for "school"
+    assert out.count("\n\n") >= 4
+
+
+def test_run_without_channels_is_the_console():
+    result = helpdesk("run", stdin="my partner is hurting me right now\n")
+    assert result.returncode == 0, result.stderr
+    assert "call 112" in result.stdout
+
+
+def test_content_dir_setting_is_used(content_copy: Path):
+    ui = content_copy / "ui" / "en.yaml"
+    ui.write_text(ui.read_text(encoding="utf-8").replace(
+        "greeting: Hello!", "greeting: Welcome to the test NGO!"), encoding="utf-8")
+    result = helpdesk("ask", "hello", content=content_copy)
+    assert "Welcome to the test NGO!" in result.stdout
+    assert BUNDLED_CONTENT != content_copy
