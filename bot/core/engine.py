@@ -103,7 +103,8 @@ class Engine:
     @staticmethod
     def _typed_choice(text: str, session: Session) -> str | None:
         choice = text.strip().rstrip(".)")
-        if choice.isdigit() and session.last_buttons:
+        # isdecimal, not isdigit: "¹" is a digit but no number; "٢" (Arabic two) is both.
+        if choice.isdecimal() and len(choice) <= 2 and session.last_buttons:
             number = int(choice)
             if 1 <= number <= len(session.last_buttons):
                 return session.last_buttons[number - 1].payload

@@ -109,7 +109,8 @@ def _entry(path: Path, item: Any, languages: tuple[str, ...], today: dt.date,
             if tr is not None:
                 translations[lang] = tr
     if not translations:
-        err("id", f"{label}: no text in any switched-on language ({', '.join(languages)})")
+        if not any(lang in item for lang in languages):  # else the block's own error says why
+            err("id", f"{label}: no text in any switched-on language ({', '.join(languages)})")
         return None
     if not (reviewed and review_by):
         return None

@@ -4,24 +4,25 @@ Phrases come from `content/safety/emergency.yaml`, written by editors:
 - words match whole words after normalising ("Hurting" = "hurting");
 - a word ending in `*` matches any ending: `hit*` = hit, hits, hitting;
 - `..` allows up to three other words in between: `he .. hit* me`;
-- words of five letters or more also match with one typo ("kil" does not,
-  "myslef" does), because a person in danger does not proofread.
+- words of six letters or more also match with one typo or swapped pair
+  ("myslef" = "myself"), because a person in danger does not proofread.
 
 A message is an emergency when a danger phrase matches and no exception phrase
-("killing me" in "this exam is killing me") covers the same words.
+("dying of boredom" in "I am dying of boredom") overlaps the words it matched.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+# OSA distance counts swapped neighbours ("myslef") as one typo, like a person would.
+from rapidfuzz.distance import OSA
 
 from bot.textnorm import normalise
 
 GAP = ".."
 MAX_GAP = 3
-TYPO_MIN_LEN = 5
+TYPO_MIN_LEN = 6  # at 5, "beats" matched "beat": a different tense, not a typo
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,10 @@ class Word:
                 return True
             # a typo inside the stem: "hurtting" for "hurt*"
             return (len(self.text) >= TYPO_MIN_LEN
-                    and Levenshtein.distance(token[:len(self.text)], self.text) <= 1)
+                    and OSA.distance(token[:len(self.text)], self.text) <= 1)
         if token == self.text:
             return True
-        return len(self.text) >= TYPO_MIN_LEN and Levenshtein.distance(token, self.text) <= 1
+        return len(self.text) >= TYPO_MIN_LEN and OSA.distance(token, self.text) <= 1
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,6 @@ class Triage:
         for category, phrases in self.categories.items():
             for phrase in phrases:
                 for start, end in phrase.spans(tokens):
-                    if not covered.issuperset(range(start, end)):
+                    if covered.isdisjoint(range(start, end)):
                         return Alarm(category, phrase.source)
         return None

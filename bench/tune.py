@@ -1,0 +1,82 @@
+"""Where do the eval cases land? Rank of the right entry, scores, and threshold trade-offs.
+
+    .venv/bin/python bench/tune.py content/eval/*.yaml [--coverage 0.65 --unknown 0.8]
+
+Prints, for a grid of thresholds, the foundation metrics; used to choose the
+values in content/config.yaml. Runs the real index, not the whole engine, so the
+emergency and small-talk cases are left out (they do not depend on thresholds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content import load_content  # noqa: E402
+from bot.core.engine import Engine  # noqa: E402
+from bot.evaluation import SPECIAL, load_cases  # noqa: E402
+from bot.faq.index import FaqIndex, Weights  # noqa: E402
+from bot.textnorm import clean, normalise  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--coverage", type=float, default=Weights.coverage)
+    ap.add_argument("--unknown", type=float, default=Weights.unknown_word)
+    ap.add_argument("--show", type=int, default=0, help="print this many worst in-scope cases")
+    args = ap.parse_args()
+    content = load_content()
+    engine = Engine(content)
+    index = FaqIndex(content.faq, engine.index.stopwords, Weights(args.coverage, args.unknown))
+    cases = load_cases(args.files, set(content.faq_by_id))
+    rows = []
+    for case in cases:
+        if "emergency" in case.expect or "reply" in case.expect:
+            continue
+        norm = normalise(clean(case.text))
+        if engine.smalltalk.detect(norm):
+            continue
+        ranked = index.search(norm, limit=5)
+        ids = [e for e in case.expect if e not in SPECIAL]
+        rows.append((case, ids, ranked))
+    in_scope = [r for r in rows if r[1]]
+    oos = [r for r in rows if not r[1]]
+    rank = [next((i for i, s in enumerate(r[2]) if s.entry_id in r[1]), 9) for r in in_scope]
+    print(f"in-scope {len(in_scope)}: top1 {sum(x == 0 for x in rank)}, top3 "
+          f"{sum(x < 3 for x in rank)}, top5 {sum(x < 5 for x in rank)}; out-of-scope {len(oos)}")
+    total = len(rows)
+    print(f"{'answer':>6} {'margin':>6} {'suggest':>7} | {'offered':>7} {'answered':>8} "
+          f"{'wrong':>6} {'oos_ans':>7}")
+    for a, m, s in itertools.product((55, 60, 65, 70), (2, 4, 6, 8), (30, 38, 45)):
+        offered = answered = wrong = oos_ans = 0
+        for case, ids, ranked in rows:
+            if not ranked or ranked[0].score < s:
+                continue
+            second = ranked[1].score if len(ranked) > 1 else 0
+            if ranked[0].score >= a and ranked[0].score - second >= m:
+                if ids and ranked[0].entry_id in ids:
+                    answered += 1
+                    offered += 1
+                else:
+                    wrong += 1
+                    oos_ans += not ids
+            elif ids and any(x.entry_id in ids for x in ranked[:3]
+                             if x.score >= ranked[0].score - 25):
+                offered += 1
+        print(f"{a:>6} {m:>6} {s:>7} | {100 * offered / len(in_scope):>6.1f}% "
+              f"{100 * answered / len(in_scope):>7.1f}% {100 * wrong / total:>5.1f}% "
+              f"{100 * oos_ans / max(1, len(oos)):>6.1f}%")
+    worst = sorted(zip(rank, in_scope, strict=True), key=lambda x: -x[0])[:args.show]
+    for r, (case, ids, ranked) in worst:
+        got = ", ".join(f"{s.entry_id} {s.score:.0f}" for s in ranked[:3])
+        print(f"  rank {r}: {case.text[:55]!r} want {ids} got {got}")
+
+
+if __name__ == "__main__":
+    main()

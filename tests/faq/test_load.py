@@ -1,0 +1,97 @@
+"""FAQ files: every mistake an editor can make is reported with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.faq.load import load_faq
+from bot.yaml_lines import ContentError
+
+GOOD = """\
+- id: health.doctor
+  offer_person: no
+  reviewed: 2026-11-23
+  review_by: 2027-05-23
+  sources: [seed 004 lines 1078-1084]
+  en:
+    questions: [can i see a doctor, doctor without papers, am i allowed a doctor]
+    answer: Yes.
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "faq"
+    folder.mkdir(exist_ok=True)
+    (folder / "health.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ContentError) as exc:
+        load_faq(write(tmp_path, text), ("nl", "en"), today=dt.date(2026, 11, 23))
+    return [str(p) for p in exc.value.problems if p.severity == "error"]
+
+
+def test_good_entry_loads(tmp_path):
+    entries, warnings = load_faq(write(tmp_path, GOOD), ("nl", "en"), dt.date(2026, 11, 23))
+    assert [e.id for e in entries] == ["health.doctor"]
+    assert entries[0].translations["en"].status == "needs-review"
+    assert warnings == []
+
+
+@pytest.mark.parametrize("change, line, words", [
+    (("  sources: [seed 004 lines 1078-1084]\n", "  sources: []\n"), 5, "sources"),
+    (("review_by: 2027-05-23", "review_by: 2025-01-01"), 4, "after 'reviewed'"),
+    (("review_by: 2027-05-23", "review_by: soon"), 4, "must be a date"),
+    (("  en:\n", "  xx:\n"), 6, "unknown key 'xx'"),
+    (("    answer: Yes.\n", ""), 7, "'answer' is missing"),
+    (("id: health.doctor", "id: Health Doctor"), 1, "lower-case"),
+    (("offer_person: no", "offer_person: maybe"), 2, "yes or no"),
+    (("[can i see a doctor, doctor without papers, am i allowed a doctor]", "[doctor]"), 7,
+     "at least 3"),
+])
+def test_each_mistake_names_its_line(tmp_path, change, line, words):
+    old, new = change
+    assert old in GOOD
+    found = problems_of(tmp_path, GOOD.replace(old, new))
+    assert any(f"health.yaml:{line}:" in p and words in p for p in found), found
+
+
+def test_same_question_in_two_entries_is_an_error(tmp_path):
+    twin = GOOD + GOOD.replace("health.doctor", "health.find-gp")
+    found = problems_of(tmp_path, twin)
+    assert any("also in entry health.doctor" in p for p in found)
+
+
+def test_overdue_review_is_a_warning_not_an_error(tmp_path):
+    _, warnings = load_faq(write(tmp_path, GOOD), ("nl", "en"), dt.date(2028, 1, 1))
+    assert any("review was due" in str(w) for w in warnings)
+
+
+def test_long_answer_warns_then_fails(tmp_path):
+    long = GOOD.replace("answer: Yes.", "answer: " + "word " * 150)
+    _, warnings = load_faq(write(tmp_path, long), ("nl", "en"), dt.date(2026, 11, 23))
+    assert any("long for a phone screen" in str(w) for w in warnings)
+    found = problems_of(tmp_path, GOOD.replace("answer: Yes.", "answer: " + "word " * 250))
+    assert any("the maximum is 1000" in p for p in found)
+
+
+def test_needs_human_review_requires_a_note(tmp_path):
+    found = problems_of(tmp_path, GOOD.replace("offer_person: no",
+                                               "offer_person: no\n  needs_human_review: yes"))
+    assert any("review_note" in p for p in found)
+
+
+def test_bundled_content_covers_every_topic_in_both_languages(content):
+    topics = Path(__file__).resolve().parents[2].parent / "shared" / "topics.md"
+    if not topics.exists():
+        pytest.skip("shared/topics.md not beside this checkout")
+    ids = {line.split("|")[1].strip() for line in topics.read_text().splitlines()
+           if line.startswith("| ") and "." in line.split("|")[1]}
+    by_id = content.faq_by_id
+    assert ids <= set(by_id), ids - set(by_id)
+    for entry_id in ids:
+        assert {"nl", "en"} <= set(by_id[entry_id].translations), entry_id

@@ -1,0 +1,60 @@
+"""Emergency phrases as editors write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.triage import Phrase, Triage
+from bot.textnorm import normalise
+
+
+def triage(danger: list[str], exceptions: list[str] = ()) -> Triage:
+    return Triage({"violence": [Phrase.parse(p) for p in danger]},
+                  [Phrase.parse(p) for p in exceptions])
+
+
+@pytest.mark.parametrize("text", ["He hits me", "he is HITTING me!!", "he always hits me"])
+def test_star_and_gap(text):
+    t = triage(["he .. hit* me"])
+    assert t.check(normalise(text)) is not None
+
+
+def test_gap_is_at_most_three_words():
+    t = triage(["he .. hit* me"])
+    assert t.check(normalise("he said that the ball would hit me")) is None
+
+
+def test_one_typo_in_a_long_word_still_matches():
+    t = triage(["kill myself"])
+    assert t.check(normalise("i want to kill myslef")) is not None
+
+
+def test_short_words_need_to_be_exact():
+    t = triage(["hit me"])
+    assert t.check(normalise("hot me")) is None
+
+
+def test_an_exception_overlapping_the_alarm_cancels_it():
+    t = triage(["am dying"], ["dying of boredom"])
+    assert t.check(normalise("I am dying of boredom")) is None
+    assert t.check(normalise("I am dying")) is not None
+
+
+def test_bundled_phrases_catch_danger_and_spare_idioms(content):
+    check = content.emergency.triage.check
+    for text in ["my partner is hurting me right now", "i want to kill myself",
+                 "my baby is not breathing", "my boss locked me in the house",
+                 "mijn man slaat me nu", "ik wil niet meer leven", "mijn baby ademt niet"]:
+        assert check(normalise(text)) is not None, text
+    for text in ["this exam is killing me", "she killed it on stage",
+                 "can i get my own permit after domestic violence",
+                 "can we be locked up in detention", "kunnen ze ons opsluiten",
+                 "ik schrok me dood", "dit examen maakt me kapot",
+                 "my husband hits me sometimes who can help",
+                 "i left him because he beat me, can i get my own permit"]:
+        assert check(normalise(text)) is None, text
+
+
+def test_a_phrase_without_words_is_refused():
+    with pytest.raises(ValueError):
+        Phrase.parse(" .. * ")
