@@ -29,11 +29,16 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--coverage", type=float, default=Weights.coverage)
     ap.add_argument("--unknown", type=float, default=Weights.unknown_word)
+    ap.add_argument("--centrality", type=float, default=Weights.centrality)
+    ap.add_argument("--phrase", default=Weights.phrase_scorer)
+    ap.add_argument("--fit", type=float, default=Weights.variant_fit)
+    ap.add_argument("--brief", action="store_true", help="only the ranking line")
     ap.add_argument("--show", type=int, default=0, help="print this many worst in-scope cases")
     args = ap.parse_args()
     content = load_content()
     engine = Engine(content)
-    index = FaqIndex(content.faq, engine.index.stopwords, Weights(args.coverage, args.unknown))
+    index = FaqIndex(content.faq, engine.index.stopwords, Weights(args.coverage, args.unknown, args.centrality,
+                                                          args.phrase, args.fit))
     cases = load_cases(args.files, set(content.faq_by_id))
     rows = []
     for case in cases:
@@ -51,9 +56,11 @@ def main() -> None:
     print(f"in-scope {len(in_scope)}: top1 {sum(x == 0 for x in rank)}, top3 "
           f"{sum(x < 3 for x in rank)}, top5 {sum(x < 5 for x in rank)}; out-of-scope {len(oos)}")
     total = len(rows)
+    if args.brief:
+        return
     print(f"{'answer':>6} {'margin':>6} {'suggest':>7} | {'offered':>7} {'answered':>8} "
           f"{'wrong':>6} {'oos_ans':>7}")
-    for a, m, s in itertools.product((55, 60, 65, 70), (2, 4, 6, 8), (30, 38, 45)):
+    for a, m, s in itertools.product((40, 45, 50, 55, 60), (3, 6, 9, 12), (25, 30, 35)):
         offered = answered = wrong = oos_ans = 0
         for case, ids, ranked in rows:
             if not ranked or ranked[0].score < s:

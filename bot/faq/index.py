@@ -47,8 +47,11 @@ class Scored:
 
 @dataclass(frozen=True)
 class Weights:
-    coverage: float = 0.65  # share of the score from word evidence; the rest is phrase similarity
+    coverage: float = 0.3  # share of the score from word evidence; the rest is phrase similarity
     unknown_word: float = 0.8  # weight of a word the FAQ never uses, relative to the rarest word
+    centrality: float = 0.6  # how much it counts that a word recurs in an entry's questions
+    phrase_scorer: str = "token_sort_ratio"
+    variant_fit: float = 0.35  # share of the score from the best single question's word overlap
 
 
 class FaqIndex:
@@ -60,7 +63,9 @@ class FaqIndex:
         self.ids = [e.id for e in self.entries]
         # Per entry: its questions as content-word strings, with their language.
         self._variants: list[list[tuple[str, str]]] = []
+        self._variant_words: list[list[frozenset[str]]] = []
         postings: dict[str, set[int]] = defaultdict(set)
+        term_counts: dict[tuple[str, int], int] = defaultdict(int)
         self.lang_vocab: dict[str, set[str]] = defaultdict(set)
         for idx, entry in enumerate(self.entries):
             variants: list[tuple[str, str]] = []
@@ -69,15 +74,21 @@ class FaqIndex:
                     words = normalise(question).split()
                     self.lang_vocab[tr.lang].update(words)
                     content = [w for w in words if w not in self.stopwords]
-                    for w in content:
+                    for w in set(content):
                         postings[w].add(idx)
+                        term_counts[(w, idx)] += 1
                     if content:
                         variants.append((" ".join(content), tr.lang))
             self._variants.append(variants)
+            self._variant_words.append([frozenset(v.split()) for v, _ in variants])
         n = max(len(self.entries), 1)
         self._postings = {w: frozenset(s) for w, s in postings.items()}
         self._idf = {w: math.log(1 + n / len(s)) for w, s in postings.items()}
         self._unknown_idf = math.log(1 + n) * self.weights.unknown_word
+        c = self.weights.centrality
+        # A word in many of an entry's questions is central to it; in one, incidental.
+        self._factor = {key: (1 - c) + c * tf / (tf + 1) for key, tf in term_counts.items()}
+        self._phrase = getattr(fuzz, self.weights.phrase_scorer)
         self._vocab_sorted = sorted(self._postings)
         by_initial: dict[str, list[str]] = defaultdict(list)
         for w in self._vocab_sorted:
@@ -118,6 +129,7 @@ class FaqIndex:
             return []
         total_weight = 0.0
         evidence: dict[int, float] = defaultdict(float)
+        query_matches: list[tuple[float, tuple[tuple[str, float], ...]]] = []
         for word in words:
             matches = self._lookup(word)
             if not matches:
@@ -125,11 +137,13 @@ class FaqIndex:
                 continue
             weight = max(self._idf[m] for m, _ in matches)
             total_weight += weight
+            query_matches.append((weight, matches))
             best_per_entry: dict[int, float] = {}
             for match, sim in matches:
                 for idx in self._postings[match]:
-                    if sim > best_per_entry.get(idx, 0.0):
-                        best_per_entry[idx] = sim
+                    value = sim * self._factor[(match, idx)]
+                    if value > best_per_entry.get(idx, 0.0):
+                        best_per_entry[idx] = value
             for idx, sim in best_per_entry.items():
                 evidence[idx] += weight * sim
         if not evidence:
@@ -138,16 +152,44 @@ class FaqIndex:
         candidates = sorted(coverage, key=coverage.__getitem__, reverse=True)[:CANDIDATES]
         query = " ".join(words)
         w = self.weights.coverage
+        fit_share = self.weights.variant_fit
         scored: list[Scored] = []
         for idx in candidates:
             variants = self._variants[idx]
             best = process.extractOne(query, [v for v, _ in variants],
-                                      scorer=fuzz.token_sort_ratio, processor=None)
+                                      scorer=self._phrase, processor=None)
             phrase, lang = (best[1], variants[best[2]][1]) if best else (0.0, "")
-            score = 100 * w * coverage[idx] + (1 - w) * phrase
+            fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
+            score = (100 * w * coverage[idx] + 100 * fit_share * fit
+                     + (1 - w - fit_share) * phrase)
             scored.append(Scored(self.ids[idx], round(score, 2), lang))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
+
+
+    def _best_fit(self, idx: int, query_matches: list[tuple[float, tuple[tuple[str, float], ...]]],
+                  total_weight: float) -> float:
+        """How well the message fits the entry's closest single question, 0..1.
+
+        Both ways: the share of the message's weight that question covers, and the
+        share of the question's weight the message covers, as a harmonic mean.
+        """
+        best = 0.0
+        for words in self._variant_words[idx]:
+            covered = 0.0
+            used: set[str] = set()
+            for weight, matches in query_matches:
+                hit = max(((m, sim) for m, sim in matches if m in words), key=lambda x: x[1],
+                          default=None)
+                if hit:
+                    covered += weight * hit[1]
+                    used.add(hit[0])
+            if not covered:
+                continue
+            recall = covered / total_weight
+            precision = sum(self._idf[u] for u in used) / sum(self._idf[w] for w in words)
+            best = max(best, 2 * recall * precision / (recall + precision))
+        return best
 
 
 def _common_prefix(a: str, b: str) -> str:
