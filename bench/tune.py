@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--coverage", type=float, default=Weights.coverage)
     ap.add_argument("--unknown", type=float, default=Weights.unknown_word)
+    ap.add_argument("--floor", type=float, default=Weights.phrase_floor)
     ap.add_argument("--centrality", type=float, default=Weights.centrality)
     ap.add_argument("--phrase", default=Weights.phrase_scorer)
     ap.add_argument("--fit", type=float, default=Weights.variant_fit)
@@ -37,8 +38,9 @@ def main() -> None:
     args = ap.parse_args()
     content = load_content()
     engine = Engine(content)
-    index = FaqIndex(content.faq, engine.index.stopwords, Weights(args.coverage, args.unknown, args.centrality,
-                                                          args.phrase, args.fit))
+    weights = Weights(args.coverage, args.unknown, args.centrality, args.phrase, args.fit,
+                      args.floor)
+    index = FaqIndex(content.faq, engine.index.stopwords, weights)
     cases = load_cases(args.files, set(content.faq_by_id))
     rows = []
     for case in cases:
@@ -58,27 +60,31 @@ def main() -> None:
     total = len(rows)
     if args.brief:
         return
-    print(f"{'answer':>6} {'margin':>6} {'suggest':>7} | {'offered':>7} {'answered':>8} "
-          f"{'wrong':>6} {'oos_ans':>7}")
-    for a, m, s in itertools.product((40, 45, 50, 55, 60), (3, 6, 9, 12), (25, 30, 35)):
-        offered = answered = wrong = oos_ans = 0
-        for case, ids, ranked in rows:
+    print(f"{'answer':>6} {'margin':>6} {'cover':>5} {'suggest':>7} | {'offered':>7} "
+          f"{'answered':>8} {'wrong':>6} {'oos_ans':>7} {'oos_handoff':>11}")
+    grid = itertools.product((34, 38, 42, 46), (4, 6, 8), (0, 50, 60), (20, 25, 30, 35))
+    for a, m, cov, s in grid:
+        offered = answered = wrong = oos_ans = oos_handoff = 0
+        for _case, ids, ranked in rows:
             if not ranked or ranked[0].score < s:
+                oos_handoff += not ids
                 continue
             second = ranked[1].score if len(ranked) > 1 else 0
-            if ranked[0].score >= a and ranked[0].score - second >= m:
-                if ids and ranked[0].entry_id in ids:
+            top = ranked[0]
+            if top.score >= a and top.score - second >= m and 100 * top.coverage >= cov:
+                if ids and top.entry_id in ids:
                     answered += 1
                     offered += 1
                 else:
                     wrong += 1
                     oos_ans += not ids
             elif ids and any(x.entry_id in ids for x in ranked[:3]
-                             if x.score >= ranked[0].score - 25):
+                             if x.score >= top.score - 25):
                 offered += 1
-        print(f"{a:>6} {m:>6} {s:>7} | {100 * offered / len(in_scope):>6.1f}% "
+        print(f"{a:>6} {m:>6} {cov:>5} {s:>7} | {100 * offered / len(in_scope):>6.1f}% "
               f"{100 * answered / len(in_scope):>7.1f}% {100 * wrong / total:>5.1f}% "
-              f"{100 * oos_ans / max(1, len(oos)):>6.1f}%")
+              f"{100 * oos_ans / max(1, len(oos)):>6.1f}% "
+              f"{100 * oos_handoff / max(1, len(oos)):>10.1f}%")
     worst = sorted(zip(rank, in_scope, strict=True), key=lambda x: -x[0])[:args.show]
     for r, (case, ids, ranked) in worst:
         got = ", ".join(f"{s.entry_id} {s.score:.0f}" for s in ranked[:3])

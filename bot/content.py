@@ -34,14 +34,16 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "language_set": (), "forgotten": (), "urgent_person": (), "choice_hint": (),
     "offer_person": (),
 }
-MATCHING_KEYS = ("answer_score", "answer_margin", "suggest_score", "max_suggestions")
+MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
+                 "max_suggestions")
 
 
 @dataclass(frozen=True)
 class Matching:
-    answer_score: float = 72
-    answer_margin: float = 8
-    suggest_score: float = 48
+    answer_score: float = 40
+    answer_margin: float = 6
+    answer_coverage: float = 50  # % of the message's word weight the answer must explain
+    suggest_score: float = 25
     max_suggestions: int = 3
 
 

@@ -133,4 +133,4 @@ def test_content_dir_setting_is_used(content_copy: Path):
         "greeting: Hello!", "greeting: Welcome to the test NGO!"), encoding="utf-8")
     result = helpdesk("ask", "hello", content=content_copy)
     assert "Welcome to the test NGO!" in result.stdout
-    assert BUNDLED_CONTENT != content_copy
+    assert content_copy != BUNDLED_CONTENT

@@ -57,10 +57,9 @@ class Engine:
         filler = {normalise(p) for intent in ("greeting", "thanks", "bye")
                   for phrases in content.smalltalk.get(intent, {}).values() for p in phrases
                   if len(normalise(p).split()) == 1}
-        stopwords = frozenset().union(*(i.stopwords for i in content.language_info.values()),
-                                      filler)
-        self.index = FaqIndex(content.faq, stopwords)
-        self.smalltalk = SmallTalk(content.smalltalk, stopwords)
+        language_stopwords = frozenset().union(*(i.stopwords for i in content.language_info.values()))
+        self.index = FaqIndex(content.faq, language_stopwords | filler)
+        self.smalltalk = SmallTalk(content.smalltalk, language_stopwords)
         self.languages = LanguageGuesser(
             self.index.lang_vocab,
             {code: info.stopwords for code, info in content.language_info.items()},
@@ -168,9 +167,17 @@ class Engine:
             return self._offer_person(lang, "unsure")
         best = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= m.answer_score and best.score - runner_up >= m.answer_margin:
+        # One common word ("school", "money") is a topic, not a question: offer choices.
+        pointed = best.words >= 2 or best.specific
+        if (pointed and best.score >= m.answer_score and best.score - runner_up >= m.answer_margin
+                and 100 * best.coverage >= m.answer_coverage):
             return self._answer(self.faq[best.entry_id], lang, session)
-        return self._suggest(ranked, lang)
+        if len(ranked) < 2:  # one weak guess and nothing else is no choice: offer a person
+            return self._offer_person(lang, "unsure")
+        choices = [s for s in ranked if s.score >= max(m.suggest_score, best.score - SUGGEST_WINDOW)]
+        if len(choices) < 2:
+            choices = ranked[:2]
+        return self._suggest(choices[:m.max_suggestions], lang)
 
     def _answer(self, entry: FaqEntry, lang: str, session: Session) -> Response:
         session.pending_guesses = (entry.id,)
@@ -196,12 +203,7 @@ class Engine:
         return Response(Outcome.ANSWER, lang, (Say("\n\n".join(parts), buttons),),
                         faq_id=entry.id)
 
-    def _suggest(self, ranked: list[Scored], lang: str) -> Response:
-        top = ranked[0].score
-        limit = self.content.matching.max_suggestions
-        chosen = [s for s in ranked if s.score >= top - SUGGEST_WINDOW][:limit]
-        if len(chosen) < 2 and len(ranked) > 1:
-            chosen.append(ranked[1])
+    def _suggest(self, chosen: list[Scored], lang: str) -> Response:
         buttons = tuple(Button(self._title(self.faq[s.entry_id], lang), f"faq:{s.entry_id}")
                         for s in chosen)
         buttons += (Button(self._t(lang, "none_of_these"), "none"),)

@@ -36,6 +36,7 @@ FUZZY_MIN_LEN = 4  # shorter words only match exactly: "pay" must not become "da
 FUZZY_CUTOFF = 80.0
 PREFIX_MIN = 5
 CANDIDATES = 8  # entries compared phrase by phrase
+SPECIFIC_ENTRIES = 2  # a word in this few entries singles one out ("ooievaarspas")
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,19 @@ class Scored:
     entry_id: str
     score: float  # 0..100
     lang: str  # language of the question that fitted best
+    coverage: float = 1.0  # share of the message's word weight this entry explains, 0..1
+    words: int = 1  # how many of the message's words point at this entry
+    specific: bool = False  # one of them is used by at most SPECIFIC_ENTRIES entries
 
 
 @dataclass(frozen=True)
 class Weights:
     coverage: float = 0.3  # share of the score from word evidence; the rest is phrase similarity
-    unknown_word: float = 0.8  # weight of a word the FAQ never uses, relative to the rarest word
+    unknown_word: float = 1.0  # weight of a word the FAQ never uses, relative to the rarest word
     centrality: float = 0.6  # how much it counts that a word recurs in an entry's questions
     phrase_scorer: str = "token_sort_ratio"
-    variant_fit: float = 0.35  # share of the score from the best single question's word overlap
+    variant_fit: float = 0.45  # share of the score from the best single question's word overlap
+    phrase_floor: float = 30.0  # phrase similarity below this is what unrelated texts get: no signal
 
 
 class FaqIndex:
@@ -129,6 +134,8 @@ class FaqIndex:
             return []
         total_weight = 0.0
         evidence: dict[int, float] = defaultdict(float)
+        hits: dict[int, int] = defaultdict(int)
+        specific: set[int] = set()
         query_matches: list[tuple[float, tuple[tuple[str, float], ...]]] = []
         for word in words:
             matches = self._lookup(word)
@@ -146,6 +153,10 @@ class FaqIndex:
                         best_per_entry[idx] = value
             for idx, sim in best_per_entry.items():
                 evidence[idx] += weight * sim
+                hits[idx] += 1
+            for match, _ in matches:
+                if len(self._postings[match]) <= SPECIFIC_ENTRIES:
+                    specific.update(self._postings[match])
         if not evidence:
             return []
         coverage = {idx: ev / total_weight for idx, ev in evidence.items()}
@@ -159,10 +170,13 @@ class FaqIndex:
             best = process.extractOne(query, [v for v, _ in variants],
                                       scorer=self._phrase, processor=None)
             phrase, lang = (best[1], variants[best[2]][1]) if best else (0.0, "")
+            floor = self.weights.phrase_floor
+            phrase = max(0.0, phrase - floor) * 100 / (100 - floor)
             fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
             score = (100 * w * coverage[idx] + 100 * fit_share * fit
                      + (1 - w - fit_share) * phrase)
-            scored.append(Scored(self.ids[idx], round(score, 2), lang))
+            scored.append(Scored(self.ids[idx], round(score, 2), lang, round(coverage[idx], 3),
+                                 hits[idx], idx in specific))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 

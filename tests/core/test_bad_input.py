@@ -50,7 +50,7 @@ def test_any_text(engine, text):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(NASTY[:14] + ["school", "1", "2", "hello", "doctor"]),
+@given(st.lists(st.sampled_from([*NASTY[:14], "school", "1", "2", "hello", "doctor"]),
                 max_size=6))
 def test_any_sequence_in_one_session(engine, texts):
     for text in texts:

@@ -23,8 +23,8 @@ def test_dutch_question_is_answered_in_dutch(say):
     r = say("mag ik zonder papieren naar de huisarts")
     assert r.outcome in (Outcome.ANSWER, Outcome.SUGGEST)
     assert r.lang == "nl"
-    assert "health.doctor" in ((r.faq_id,) + r.suggestions) or "health.find-gp" in (
-        (r.faq_id,) + r.suggestions)
+    assert "health.doctor" in ((r.faq_id, *r.suggestions)) or "health.find-gp" in (
+        (r.faq_id, *r.suggestions))
 
 
 def test_vague_question_offers_choices_and_a_way_out(say):
@@ -84,7 +84,7 @@ def test_idioms_do_not_raise_an_alarm(say):
 def test_past_violence_question_is_an_faq_question(say):
     r = say("can i get my own residence permit after domestic violence")
     assert r.outcome in (Outcome.ANSWER, Outcome.SUGGEST)
-    assert "legal.independent-permit-violence" in ((r.faq_id,) + r.suggestions)
+    assert "legal.independent-permit-violence" in ((r.faq_id, *r.suggestions))
 
 
 def test_greeting_and_thanks_get_a_short_reply(say):
