@@ -62,7 +62,7 @@ def main() -> None:
         return
     print(f"{'answer':>6} {'margin':>6} {'cover':>5} {'suggest':>7} | {'offered':>7} "
           f"{'answered':>8} {'wrong':>6} {'oos_ans':>7} {'oos_handoff':>11}")
-    grid = itertools.product((34, 38, 42, 46), (4, 6, 8), (0, 50, 60), (20, 25, 30, 35))
+    grid = itertools.product((34, 38, 42), (4, 6, 8), (40, 45, 50, 55), (25, 30))
     for a, m, cov, s in grid:
         offered = answered = wrong = oos_ans = oos_handoff = 0
         for _case, ids, ranked in rows:
