@@ -24,6 +24,52 @@ from bot.faq.index import FaqIndex, Weights  # noqa: E402
 from bot.textnorm import clean, normalise  # noqa: E402
 
 
+def measure(rows: list, a: float, m: float, cov: float, s: float) -> dict[str, float]:
+    """The engine's decision rule (bot/core/engine.py) at these thresholds."""
+    in_scope = sum(1 for _, ids, _ in rows if ids)
+    oos = len(rows) - in_scope
+    offered = answered = wrong = oos_ans = 0
+    for _case, ids, ranked in rows:
+        if not ranked or ranked[0].score < s:
+            continue
+        top = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0
+        pointed = top.words >= 2 or top.specific
+        if (pointed and top.score >= a and top.score - second >= m
+                and 100 * top.coverage >= cov):
+            if ids and top.entry_id in ids:
+                answered += 1
+                offered += 1
+            else:
+                wrong += 1
+                oos_ans += not ids
+        elif ids and any(x.entry_id in ids for x in ranked[:3] if x.score >= top.score - 25):
+            offered += 1
+    return {"offered": 100 * offered / max(1, in_scope),
+            "answered": 100 * answered / max(1, in_scope),
+            "wrong": 100 * wrong / max(1, len(rows)),
+            "oos_answered": 100 * oos_ans / max(1, oos)}
+
+
+def meets(r: dict[str, float]) -> bool:
+    """The foundation issue's limits that thresholds trade against answering more."""
+    return r["wrong"] <= 1.0 and r["oos_answered"] <= 5.0 and r["offered"] >= 95.0
+
+
+def holdout(rows: list, grid: list) -> None:
+    """Choose thresholds on one half of the cases, report them on the other half."""
+    halves = (rows[0::2], rows[1::2])
+    for name, (fit, check) in (("even->odd", halves), ("odd->even", halves[::-1])):
+        scored = [(p, measure(fit, *p)) for p in grid]
+        feasible = [pr for pr in scored if meets(pr[1])] or scored
+        point, tuned = max(feasible, key=lambda pr: pr[1]["answered"])
+        held = measure(check, *point)
+        print(f"{name}: thresholds {point}: tuned half answered {tuned['answered']:.1f}% "
+              f"wrong {tuned['wrong']:.1f}%; held-out half offered {held['offered']:.1f}% "
+              f"answered {held['answered']:.1f}% wrong {held['wrong']:.2f}% "
+              f"out-of-scope answered {held['oos_answered']:.1f}%")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+", type=Path)
@@ -34,6 +80,9 @@ def main() -> None:
     ap.add_argument("--phrase", default=Weights.phrase_scorer)
     ap.add_argument("--fit", type=float, default=Weights.variant_fit)
     ap.add_argument("--brief", action="store_true", help="only the ranking line")
+    ap.add_argument("--holdout", action="store_true",
+                    help="choose thresholds on half the cases, report on the other half")
+    ap.add_argument("--top", type=int, default=15, help="how many threshold sets to print")
     ap.add_argument("--show", type=int, default=0, help="print this many worst in-scope cases")
     args = ap.parse_args()
     content = load_content()
@@ -57,34 +106,20 @@ def main() -> None:
     rank = [next((i for i, s in enumerate(r[2]) if s.entry_id in r[1]), 9) for r in in_scope]
     print(f"in-scope {len(in_scope)}: top1 {sum(x == 0 for x in rank)}, top3 "
           f"{sum(x < 3 for x in rank)}, top5 {sum(x < 5 for x in rank)}; out-of-scope {len(oos)}")
-    total = len(rows)
     if args.brief:
         return
+    grid = list(itertools.product(range(34, 52, 2), (2, 3, 4, 5, 6, 8), range(40, 58, 2), (25,)))
+    if args.holdout:
+        holdout(rows, grid)
+        return
     print(f"{'answer':>6} {'margin':>6} {'cover':>5} {'suggest':>7} | {'offered':>7} "
-          f"{'answered':>8} {'wrong':>6} {'oos_ans':>7} {'oos_handoff':>11}")
-    grid = itertools.product((34, 38, 42), (4, 6, 8), (40, 45, 50, 55), (25, 30))
-    for a, m, cov, s in grid:
-        offered = answered = wrong = oos_ans = oos_handoff = 0
-        for _case, ids, ranked in rows:
-            if not ranked or ranked[0].score < s:
-                oos_handoff += not ids
-                continue
-            second = ranked[1].score if len(ranked) > 1 else 0
-            top = ranked[0]
-            if top.score >= a and top.score - second >= m and 100 * top.coverage >= cov:
-                if ids and top.entry_id in ids:
-                    answered += 1
-                    offered += 1
-                else:
-                    wrong += 1
-                    oos_ans += not ids
-            elif ids and any(x.entry_id in ids for x in ranked[:3]
-                             if x.score >= top.score - 25):
-                offered += 1
-        print(f"{a:>6} {m:>6} {cov:>5} {s:>7} | {100 * offered / len(in_scope):>6.1f}% "
-              f"{100 * answered / len(in_scope):>7.1f}% {100 * wrong / total:>5.1f}% "
-              f"{100 * oos_ans / max(1, len(oos)):>6.1f}% "
-              f"{100 * oos_handoff / max(1, len(oos)):>10.1f}%")
+          f"{'answered':>8} {'wrong':>6} {'oos_ans':>7}")
+    results = [(point, measure(rows, *point)) for point in grid]
+    results.sort(key=lambda pr: -pr[1]["answered"])
+    for point, r in [pr for pr in results if meets(pr[1])][:args.top]:
+        print(" ".join(f"{v:>{w}}" for v, w in zip(point, (6, 6, 5, 7), strict=True))
+              + f" | {r['offered']:>6.1f}% {r['answered']:>7.1f}% {r['wrong']:>5.1f}% "
+              f"{r['oos_answered']:>6.1f}%")
     worst = sorted(zip(rank, in_scope, strict=True), key=lambda x: -x[0])[:args.show]
     for r, (case, ids, ranked) in worst:
         got = ", ".join(f"{s.entry_id} {s.score:.0f}" for s in ranked[:3])
