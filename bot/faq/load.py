@@ -157,7 +157,7 @@ def _translation(path: Path, block: Any, lang: str, label: str,
     if not isinstance(answer, str) or not answer.strip():
         err("answer", "'answer' is missing")
         return None
-    answer = answer.strip()
+    answer = reflow(answer)
     if len(answer) > ANSWER_ERROR_CHARS:
         err("answer", f"answer is {len(answer)} characters; the maximum is {ANSWER_ERROR_CHARS}")
     elif len(answer) > ANSWER_WARN_CHARS:
@@ -171,6 +171,26 @@ def _translation(path: Path, block: Any, lang: str, label: str,
         return None
     return Translation(lang=lang, questions=tuple(usable), answer=answer,
                        title=(title or usable[0]).strip(), status=str(status))
+
+
+_SENTENCE_END = re.compile(r"[.!?:)]$")
+
+
+def reflow(answer: str) -> str:
+    """Join lines an editor wrapped mid-sentence, so a phone does the wrapping.
+
+    A line break stays where a line ends a sentence (. ! ? : or a closing
+    bracket), before a list item ("- ..."), and around blank lines.
+    """
+    out: list[str] = []
+    for line in answer.strip().splitlines():
+        line = line.strip()
+        if (out and line and out[-1] and not line.startswith(("-", "•", "*"))
+                and not _SENTENCE_END.search(out[-1])):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _check_across_entries(entries: list[FaqEntry], problems: list[Problem]) -> None:

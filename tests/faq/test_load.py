@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.faq.load import load_faq
+from bot.faq.load import load_faq, reflow
 from bot.yaml_lines import ContentError
 
 GOOD = """\
@@ -155,3 +155,10 @@ def test_bundled_content_covers_every_topic_in_both_languages(content):
     assert not missing, missing
     for entry_id in REQUIRED_IDS:
         assert {"nl", "en"} <= set(by_id[entry_id].translations), entry_id
+
+
+def test_answers_wrapped_mid_sentence_are_joined_for_phone_screens():
+    text = ("Yes, you can go,\nalso without papers.\nWhat to do:\n- ask the school\n"
+            "- bring\n  a friend\n\nThen wait.")
+    assert reflow(text) == ("Yes, you can go, also without papers.\nWhat to do:\n- ask the school\n"
+                            "- bring a friend\n\nThen wait.")
