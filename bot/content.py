@@ -40,9 +40,9 @@ MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_sc
 
 @dataclass(frozen=True)
 class Matching:
-    answer_score: float = 42
+    answer_score: float = 46
     answer_margin: float = 4
-    answer_coverage: float = 48  # % of the message's word weight the answer must explain
+    answer_coverage: float = 50  # % of the message's word weight the answer must explain
     suggest_score: float = 25
     max_suggestions: int = 3
 

@@ -172,11 +172,9 @@ class Engine:
         if (pointed and best.score >= m.answer_score and best.score - runner_up >= m.answer_margin
                 and 100 * best.coverage >= m.answer_coverage):
             return self._answer(self.faq[best.entry_id], lang, session)
-        if len(ranked) < 2:  # one weak guess and nothing else is no choice: offer a person
-            return self._offer_person(lang, "unsure")
         choices = [s for s in ranked if s.score >= max(m.suggest_score, best.score - SUGGEST_WINDOW)]
-        if len(choices) < 2:
-            choices = ranked[:2]
+        if len(choices) < 2:  # one weak guess is no choice: be honest and offer a person
+            return self._offer_person(lang, "unsure")
         return self._suggest(choices[:m.max_suggestions], lang)
 
     def _answer(self, entry: FaqEntry, lang: str, session: Session) -> Response:

@@ -4,8 +4,9 @@ Phrases come from `content/safety/emergency.yaml`, written by editors:
 - words match whole words after normalising ("Hurting" = "hurting");
 - a word ending in `*` matches any ending: `hit*` = hit, hits, hitting;
 - `..` allows up to three other words in between: `he .. hit* me`;
-- words of six letters or more also match with one typo or swapped pair
-  ("myslef" = "myself"), because a person in danger does not proofread.
+- whole words of six letters or more also match with one typo or swapped
+  pair ("myslef" = "myself"), because a person in danger does not proofread;
+  words with `*` do not, or "prison" would match "poison*".
 
 A message is an emergency when a danger phrase matches and no exception phrase
 ("dying of boredom" in "I am dying of boredom") overlaps the words it matched.
@@ -32,11 +33,8 @@ class Word:
 
     def matches(self, token: str) -> bool:
         if self.prefix:
-            if token.startswith(self.text):
-                return True
-            # a typo inside the stem: "hurtting" for "hurt*"
-            return (len(self.text) >= TYPO_MIN_LEN
-                    and OSA.distance(token[:len(self.text)], self.text) <= 1)
+            # No typo tolerance on a stem: "prison" is one letter from "poison*".
+            return token.startswith(self.text)
         if token == self.text:
             return True
         return len(self.text) >= TYPO_MIN_LEN and OSA.distance(token, self.text) <= 1

@@ -51,7 +51,8 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
                  "can we be locked up in detention", "kunnen ze ons opsluiten",
                  "ik schrok me dood", "dit examen maakt me kapot",
                  "my husband hits me sometimes who can help",
-                 "i left him because he beat me, can i get my own permit"]:
+                 "i left him because he beat me, can i get my own permit",
+                 "can we go to prison for having no papers", "my son is missing school a lot"]:
         assert check(normalise(text)) is None, text
 
 
