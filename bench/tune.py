@@ -20,30 +20,28 @@ sys.path.insert(0, str(ROOT))
 from bot.content import load_content  # noqa: E402
 from bot.core.engine import Engine  # noqa: E402
 from bot.evaluation import SPECIAL, load_cases  # noqa: E402
+from bot.faq.decide import Matching, decide  # noqa: E402
 from bot.faq.index import FaqIndex, Weights  # noqa: E402
 from bot.textnorm import clean, normalise  # noqa: E402
 
 
 def measure(rows: list, a: float, m: float, cov: float, s: float) -> dict[str, float]:
-    """The engine's decision rule (bot/core/engine.py) at these thresholds."""
+    """The engine's own rule (bot/faq/decide.py) at these thresholds."""
+    rule = Matching(answer_score=a, answer_margin=m, answer_coverage=cov, suggest_score=s)
     in_scope = sum(1 for _, ids, _ in rows if ids)
     oos = len(rows) - in_scope
     offered = answered = wrong = oos_ans = 0
     for _case, ids, ranked in rows:
-        if not ranked or ranked[0].score < s:
-            continue
-        top = ranked[0]
-        second = ranked[1].score if len(ranked) > 1 else 0
-        pointed = top.words >= 2 or top.specific
-        if (pointed and top.score >= a and top.score - second >= m
-                and 100 * top.coverage >= cov):
-            if ids and top.entry_id in ids:
+        decision = decide(ranked, rule)
+        chosen = [x.entry_id for x in decision.entries]
+        if decision.outcome == "answer":
+            if ids and chosen[0] in ids:
                 answered += 1
                 offered += 1
             else:
                 wrong += 1
                 oos_ans += not ids
-        elif ids and any(x.entry_id in ids for x in ranked[:3] if x.score >= top.score - 25):
+        elif decision.outcome == "suggest" and any(i in ids for i in chosen):
             offered += 1
     return {"offered": 100 * offered / max(1, in_scope),
             "answered": 100 * answered / max(1, in_scope),

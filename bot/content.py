@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.smalltalk import INTENTS
+from bot.faq.decide import Matching
 from bot.faq.load import load_faq
 from bot.faq.model import STATUSES, FaqEntry
 from bot.safety.triage import Phrase, Triage
@@ -36,15 +37,6 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
                  "max_suggestions")
-
-
-@dataclass(frozen=True)
-class Matching:
-    answer_score: float = 46
-    answer_margin: float = 4
-    answer_coverage: float = 50  # % of the message's word weight the answer must explain
-    suggest_score: float = 25
-    max_suggestions: int = 3
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from bot.core.language import LanguageGuesser
 from bot.core.messages import Button, Inbound, Outcome, Response, Say
 from bot.core.sessions import Session, SessionStore
 from bot.core.smalltalk import Intent, SmallTalk
+from bot.faq.decide import decide
 from bot.faq.index import FaqIndex, Scored
 from bot.faq.model import FaqEntry
 from bot.safety.triage import Alarm
 from bot.textnorm import MAX_MATCH_CHARS, clean, has_letters, normalise
 
-SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
 COMMANDS = {"/start": "cmd:start", "/help": "cmd:help", "/forget": "cmd:forget",
             "/language": "cmd:language", "/taal": "cmd:language"}
 
@@ -160,27 +160,19 @@ class Engine:
 
     def _match(self, norm: str, text: str, lang: str, session: Session) -> Response:
         ranked = self.index.search(norm, limit=5)
-        m = self.content.matching
         session.pending_question = text
         session.pending_guesses = tuple(s.entry_id for s in ranked[:3])
-        if not ranked or ranked[0].score < m.suggest_score:
-            return self._offer_person(lang, "unsure")
-        best = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        # One common word ("school", "money") is a topic, not a question: offer choices.
-        pointed = best.words >= 2 or best.specific
-        if (pointed and best.score >= m.answer_score and best.score - runner_up >= m.answer_margin
-                and 100 * best.coverage >= m.answer_coverage):
-            return self._answer(self.faq[best.entry_id], lang, session)
-        choices = [s for s in ranked if s.score >= max(m.suggest_score, best.score - SUGGEST_WINDOW)]
-        if len(choices) < 2:  # one weak guess is no choice: be honest and offer a person
-            return self._offer_person(lang, "unsure")
-        return self._suggest(choices[:m.max_suggestions], lang)
+        decision = decide(ranked, self.content.matching)
+        if decision.outcome == "answer":
+            return self._answer(self.faq[decision.entries[0].entry_id], lang, session)
+        if decision.outcome == "suggest":
+            return self._suggest(decision.entries, lang)
+        return self._offer_person(lang, "unsure")
 
     def _answer(self, entry: FaqEntry, lang: str, session: Session) -> Response:
         session.pending_guesses = (entry.id,)
         tr = entry.text(lang, self.content.fallback_language)
-        if tr is None:  # only possible when an entry lacks both languages: check prevents it
+        if tr is None:  # neither the family's language nor the fallback: a person can help
             return self._offer_person(lang, "unsure")
         parts = []
         if tr.lang != lang:
@@ -201,7 +193,7 @@ class Engine:
         return Response(Outcome.ANSWER, lang, (Say("\n\n".join(parts), buttons),),
                         faq_id=entry.id)
 
-    def _suggest(self, chosen: list[Scored], lang: str) -> Response:
+    def _suggest(self, chosen: tuple[Scored, ...], lang: str) -> Response:
         buttons = tuple(Button(self._title(self.faq[s.entry_id], lang), f"faq:{s.entry_id}")
                         for s in chosen)
         buttons += (Button(self._t(lang, "none_of_these"), "none"),)

@@ -1,0 +1,45 @@
+"""Answer, offer choices, or offer a person: the one rule, used live and when tuning.
+
+Thresholds come from `content/config.yaml` (`matching:`); `bench/tune.py`
+measures this same function on the evaluation sets to choose them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.faq.index import Scored
+
+SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
+
+
+@dataclass(frozen=True)
+class Matching:
+    answer_score: float = 46
+    answer_margin: float = 4
+    answer_coverage: float = 50  # % of the message's word weight the answer must explain
+    suggest_score: float = 25
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # "answer", "suggest" or "handoff"
+    entries: tuple[Scored, ...] = ()  # the answer, or the choices
+
+
+def decide(ranked: list[Scored], m: Matching) -> Decision:
+    if not ranked or ranked[0].score < m.suggest_score:
+        return Decision("handoff")
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    # One common word ("school", "money") is a topic, not a question: offer choices.
+    pointed = best.words >= 2 or best.specific
+    if (pointed and best.score >= m.answer_score and best.score - runner_up >= m.answer_margin
+            and 100 * best.coverage >= m.answer_coverage):
+        return Decision("answer", (best,))
+    floor = max(m.suggest_score, best.score - SUGGEST_WINDOW)
+    choices = tuple(s for s in ranked if s.score >= floor)[:m.max_suggestions]
+    if len(choices) < 2:  # one weak guess is no choice: be honest and offer a person
+        return Decision("handoff")
+    return Decision("suggest", choices)
