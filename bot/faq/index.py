@@ -1,21 +1,27 @@
 """Find the FAQ entries that best fit a message.
 
-Two signals, both from rapidfuzz over normalised text:
+Three signals over normalised text, all built on rapidfuzz:
 
-1. Word evidence. Every word of the message is looked up in the vocabulary of
-   all FAQ questions: exactly, else by fuzzy ratio (typos: "docter") or shared
-   prefix ("vaccin" / "vaccinaties"). Words are weighted by how rare they are
-   across entries (idf), so "papers", which every entry mentions, counts little
-   and "landlord" counts a lot. A word the FAQ never uses ("beach", "dog")
-   still weighs in the total: that is what keeps "my dog is ill, where is a
-   clinic" from being answered as a health question. The share of the
-   message's weight an entry explains is its coverage.
-2. Phrase similarity. For the few entries with the best coverage, the message
-   is compared with each of their questions (token_sort_ratio on content
-   words), so word order and phrasing break ties between close entries.
+1. Word evidence (coverage). Every word of the message is looked up in the
+   vocabulary of all FAQ questions: exactly, else by fuzzy ratio (typos:
+   "docter") or shared prefix ("vaccin" / "vaccinaties"). Words are weighted
+   by how rare they are across entries (idf), so "papers", which every entry
+   mentions, counts little and "landlord" a lot; a word that recurs in many of
+   an entry's questions counts more for that entry than a word in just one. A
+   word the FAQ never uses ("beach", "dog") still weighs in the total: that is
+   what keeps "my dog is ill, where is a clinic" from being answered as a
+   health question. Coverage is the share of the message's weight an entry
+   explains.
+2. Best-question fit. For the few entries with the best coverage, the closest
+   single question: how much of the message it covers and how much of it the
+   message covers (harmonic mean, idf-weighted), so one long question cannot
+   win on word count alone.
+3. Phrase similarity (token_sort_ratio on content words) against the same
+   entries' questions, above the floor that unrelated texts reach anyway.
 
-The index preselects candidates through the word lookup, so a catalogue 100x
-the shipped one stays fast (see bench/matching.py).
+The word lookup preselects candidates, so a catalogue 100x the shipped one
+stays fast (bench/matching.py). Whether to answer, offer choices or offer a
+person is decided in bot/faq/decide.py.
 """
 
 from __future__ import annotations
@@ -51,11 +57,12 @@ class Scored:
 
 @dataclass(frozen=True)
 class Weights:
-    coverage: float = 0.3  # share of the score from word evidence; the rest is phrase similarity
+    # Shares of the final score; phrase similarity gets what is left (0.25).
+    coverage: float = 0.3  # word evidence
+    variant_fit: float = 0.45  # the best single question's word overlap
     unknown_word: float = 1.0  # weight of a word the FAQ never uses, relative to the rarest word
     centrality: float = 0.6  # how much it counts that a word recurs in an entry's questions
     phrase_scorer: str = "token_sort_ratio"
-    variant_fit: float = 0.45  # share of the score from the best single question's word overlap
     phrase_floor: float = 30.0  # phrase similarity below this is what unrelated texts get: no signal
 
 
@@ -68,7 +75,10 @@ class FaqIndex:
         self.ids = [e.id for e in self.entries]
         # Per entry: its questions as content-word strings, with their language.
         self._variants: list[list[tuple[str, str]]] = []
-        self._variant_words: list[list[frozenset[str]]] = []
+        # Per entry: word -> the questions (by position) that contain it, and each
+        # question's total word weight; the best-question fit touches only these.
+        self._word_questions: list[dict[str, list[int]]] = []
+        self._question_weight: list[list[float]] = []
         postings: dict[str, set[int]] = defaultdict(set)
         term_counts: dict[tuple[str, int], int] = defaultdict(int)
         self.lang_vocab: dict[str, set[str]] = defaultdict(set)
@@ -85,10 +95,16 @@ class FaqIndex:
                     if content:
                         variants.append((" ".join(content), tr.lang))
             self._variants.append(variants)
-            self._variant_words.append([frozenset(v.split()) for v, _ in variants])
+            by_word: dict[str, list[int]] = defaultdict(list)
+            for position, (question, _) in enumerate(variants):
+                for w in set(question.split()):
+                    by_word[w].append(position)
+            self._word_questions.append(dict(by_word))
         n = max(len(self.entries), 1)
         self._postings = {w: frozenset(s) for w, s in postings.items()}
         self._idf = {w: math.log(1 + n / len(s)) for w, s in postings.items()}
+        self._question_weight = [[sum(self._idf[w] for w in set(q.split())) for q, _ in variants]
+                                 for variants in self._variants]
         self._unknown_idf = math.log(1 + n) * self.weights.unknown_word
         c = self.weights.centrality
         # A word in many of an entry's questions is central to it; in one, incidental.
@@ -180,7 +196,6 @@ class FaqIndex:
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 
-
     def _best_fit(self, idx: int, query_matches: list[tuple[float, tuple[tuple[str, float], ...]]],
                   total_weight: float) -> float:
         """How well the message fits the entry's closest single question, 0..1.
@@ -188,20 +203,23 @@ class FaqIndex:
         Both ways: the share of the message's weight that question covers, and the
         share of the question's weight the message covers, as a harmonic mean.
         """
+        by_word = self._word_questions[idx]
+        covered: dict[int, float] = defaultdict(float)
+        used: dict[int, float] = defaultdict(float)
+        for weight, matches in query_matches:
+            best_hit: dict[int, tuple[float, str]] = {}
+            for match, sim in matches:
+                for position in by_word.get(match, ()):
+                    if sim > best_hit.get(position, (0.0, ""))[0]:
+                        best_hit[position] = (sim, match)
+            for position, (sim, match) in best_hit.items():
+                covered[position] += weight * sim
+                used[position] += self._idf[match]
         best = 0.0
-        for words in self._variant_words[idx]:
-            covered = 0.0
-            used: set[str] = set()
-            for weight, matches in query_matches:
-                hit = max(((m, sim) for m, sim in matches if m in words), key=lambda x: x[1],
-                          default=None)
-                if hit:
-                    covered += weight * hit[1]
-                    used.add(hit[0])
-            if not covered:
-                continue
-            recall = covered / total_weight
-            precision = sum(self._idf[u] for u in used) / sum(self._idf[w] for w in words)
+        weights = self._question_weight[idx]
+        for position, cov in covered.items():
+            recall = cov / total_weight
+            precision = min(1.0, used[position] / weights[position])
             best = max(best, 2 * recall * precision / (recall + precision))
         return best
 

@@ -137,3 +137,43 @@ def test_feedback_not_helpful_offers_a_person(say):
     say("can I see a doctor without papers")
     r = say(payload="fb:down:health.doctor")
     assert r.outcome == Outcome.HANDOFF
+
+
+def test_entries_that_depend_on_the_case_put_the_person_first(say):
+    r = say("where can i get free legal help from a lawyer")
+    assert r.faq_id == "legal.help"
+    assert r.buttons[0].payload == "ticket:ask"
+    assert 'tap "Talk to a person"' in r.text
+
+
+def test_choices_are_labelled_with_short_titles(say, content):
+    r = say("school")
+    titles = {content.faq_by_id[s].translations["en"].title for s in r.suggestions}
+    assert {b.label for b in r.buttons[:-1]} == titles
+    assert all(len(t) <= 45 for t in titles)
+
+
+def test_missing_translation_falls_back_to_english_and_says_so(content_copy):
+    import asyncio
+
+    import yaml
+
+    from bot.content import load_content
+    from bot.core.engine import Engine
+    from bot.core.messages import Inbound
+
+    faq = content_copy / "faq" / "health.yaml"
+    entries = yaml.safe_load(faq.read_text(encoding="utf-8"))
+    del entries[0]["nl"]  # health.doctor, English only
+    faq.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    engine = Engine(load_content(content_copy))
+
+    async def talk():
+        await engine.handle(Inbound("t", "f", payload="lang:nl"))
+        return await engine.handle(Inbound("t", "f", payload="faq:health.doctor"))
+
+    r = asyncio.run(talk())
+    assert r.lang == "nl"
+    assert r.text.startswith("Dit antwoord is er nog niet in het Nederlands")
+    assert "medically necessary" in r.text
+    assert r.buttons[0].payload == "ticket:ask"
