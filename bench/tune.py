@@ -85,8 +85,9 @@ def main() -> None:
     args = ap.parse_args()
     content = load_content()
     engine = Engine(content)
-    weights = Weights(args.coverage, args.unknown, args.centrality, args.phrase, args.fit,
-                      args.floor)
+    weights = Weights(coverage=args.coverage, variant_fit=args.fit, unknown_word=args.unknown,
+                      centrality=args.centrality, phrase_scorer=args.phrase,
+                      phrase_floor=args.floor)
     index = FaqIndex(content.faq, engine.index.stopwords, weights)
     cases = load_cases(args.files, set(content.faq_by_id))
     rows = []

@@ -15,8 +15,8 @@ SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
 
 @dataclass(frozen=True)
 class Matching:
-    answer_score: float = 46
-    answer_margin: float = 4
+    answer_score: float = 48
+    answer_margin: float = 5
     answer_coverage: float = 50  # % of the message's word weight the answer must explain
     suggest_score: float = 25
     max_suggestions: int = 3
