@@ -40,6 +40,9 @@ def decide(ranked: list[Scored], m: Matching) -> Decision:
         return Decision("answer", (best,))
     floor = max(m.suggest_score, best.score - SUGGEST_WINDOW)
     choices = tuple(s for s in ranked if s.score >= floor)[:m.max_suggestions]
+    if len(choices) < 2 and not pointed:
+        # A topic word ("rotterdam"): show the entries it leads to, strongest first.
+        choices = tuple(s for s in ranked if s.score >= m.suggest_score)[:m.max_suggestions]
     if len(choices) < 2:  # one weak guess is no choice: be honest and offer a person
         return Decision("handoff")
     return Decision("suggest", choices)

@@ -177,3 +177,9 @@ def test_missing_translation_falls_back_to_english_and_says_so(content_copy):
     assert r.text.startswith("Dit antwoord is er nog niet in het Nederlands")
     assert "medically necessary" in r.text
     assert r.buttons[0].payload == "ticket:ask"
+
+
+def test_a_place_name_alone_offers_the_entries_it_leads_to(say):
+    r = say("where get help in rotterdam")
+    assert r.outcome == Outcome.SUGGEST
+    assert r.suggestions[0] == "local.help-in-my-city"
