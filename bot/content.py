@@ -19,6 +19,7 @@ from bot.faq.decide import Matching
 from bot.faq.load import load_faq
 from bot.faq.model import STATUSES, FaqEntry
 from bot.safety.triage import Phrase, Triage
+from bot.textnorm import normalise
 from bot.yaml_lines import ContentError, LineDict, Problem, line_of, load_yaml
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -187,8 +188,6 @@ def _language(path: Path, code: str, problems: list[Problem]) -> Language | None
     direction = data.get("direction", "ltr")
     if direction not in ("ltr", "rtl"):
         problems.append(Problem(path, data.line_of("direction"), "'direction' is ltr or rtl"))
-    from bot.textnorm import normalise  # local: keeps this module's import list short
-
     return Language(code=code, name=str(data.get("name", code)),
                     native_name=str(data.get("native_name", data.get("name", code))),
                     rtl=direction == "rtl",
