@@ -80,7 +80,6 @@ class FaqIndex:
         self._word_questions: list[dict[str, list[int]]] = []
         self._question_weight: list[list[float]] = []
         postings: dict[str, set[int]] = defaultdict(set)
-        term_counts: dict[tuple[str, int], int] = defaultdict(int)
         self.lang_vocab: dict[str, set[str]] = defaultdict(set)
         for idx, entry in enumerate(self.entries):
             variants: list[tuple[str, str]] = []
@@ -89,9 +88,8 @@ class FaqIndex:
                     words = normalise(question).split()
                     self.lang_vocab[tr.lang].update(words)
                     content = [w for w in words if w not in self.stopwords]
-                    for w in set(content):
+                    for w in content:
                         postings[w].add(idx)
-                        term_counts[(w, idx)] += 1
                     if content:
                         variants.append((" ".join(content), tr.lang))
             self._variants.append(variants)
@@ -108,7 +106,9 @@ class FaqIndex:
         self._unknown_idf = math.log(1 + n) * self.weights.unknown_word
         c = self.weights.centrality
         # A word in many of an entry's questions is central to it; in one, incidental.
-        self._factor = {key: (1 - c) + c * tf / (tf + 1) for key, tf in term_counts.items()}
+        self._factor = {(w, idx): (1 - c) + c * len(qs) / (len(qs) + 1)
+                        for idx, by_word in enumerate(self._word_questions)
+                        for w, qs in by_word.items()}
         self._phrase = getattr(fuzz, self.weights.phrase_scorer)
         self._vocab_sorted = sorted(self._postings)
         by_initial: dict[str, list[str]] = defaultdict(list)
@@ -180,13 +180,13 @@ class FaqIndex:
         query = " ".join(words)
         w = self.weights.coverage
         fit_share = self.weights.variant_fit
+        floor = self.weights.phrase_floor
         scored: list[Scored] = []
         for idx in candidates:
             variants = self._variants[idx]
             best = process.extractOne(query, [v for v, _ in variants],
                                       scorer=self._phrase, processor=None)
             phrase, lang = (best[1], variants[best[2]][1]) if best else (0.0, "")
-            floor = self.weights.phrase_floor
             phrase = max(0.0, phrase - floor) * 100 / (100 - floor)
             fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
             score = (100 * w * coverage[idx] + 100 * fit_share * fit
