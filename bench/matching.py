@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content import Content, load_content  # noqa: E402
 from bot.core.engine import Engine  # noqa: E402
 from bot.core.messages import Inbound  # noqa: E402
+from bot.evaluation import load_cases  # noqa: E402
 from bot.faq.model import FaqEntry, Translation  # noqa: E402
 from bot.textnorm import normalise  # noqa: E402
 
@@ -35,12 +36,9 @@ SEED = 20261123
 
 
 def queries(content: Content, limit: int) -> list[str]:
-    texts: list[str] = []
-    for path in sorted((content.root / "eval").glob("*.yaml")):
-        import yaml
-
-        texts += [c["text"] for c in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
-    if not texts:  # no eval set: the FAQ's own questions, lightly garbled
+    paths = sorted((content.root / "eval").glob("*.yaml"))
+    texts = [c.text for c in load_cases(paths, set(content.faq_by_id))]
+    if not texts:  # no eval set: the FAQ's own questions
         texts = [q for e in content.faq for t in e.translations.values() for q in t.questions]
     random.Random(SEED).shuffle(texts)
     return texts[:limit]

@@ -1,10 +1,12 @@
 """Where do the eval cases land? Rank of the right entry, scores, and threshold trade-offs.
 
-    .venv/bin/python bench/tune.py content/eval/*.yaml [--coverage 0.65 --unknown 0.8]
+    .venv/bin/python bench/tune.py content/eval/*.yaml [--holdout] [--coverage 0.3 ...]
 
-Prints, for a grid of thresholds, the foundation metrics; used to choose the
-values in content/config.yaml. Runs the real index, not the whole engine, so the
-emergency and small-talk cases are left out (they do not depend on thresholds).
+Prints, for a grid of thresholds, the foundation metrics of the engine's own
+rule (bot/faq/decide.py); used to choose the values in content/config.yaml.
+`--holdout` chooses thresholds on half the cases and reports the other half.
+Runs the real index, not the whole engine, so the emergency and small-talk
+cases are left out (they do not depend on thresholds).
 """
 
 from __future__ import annotations
