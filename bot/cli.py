@@ -70,8 +70,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(verbose: bool) -> None:
+    from bot.logs import quiet_libraries
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_libraries()
 
 
 def _engine(content: Content | None = None):
@@ -81,9 +84,22 @@ def _engine(content: Content | None = None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.handoff.seal import SecretError
+    from bot.settings import SettingsError, from_env
+
     content = load_content()  # refuse to start on broken content, before anything else
-    log.info("no chat network configured: starting the console")
-    return _chat(content)
+    try:
+        settings = from_env()
+        if settings.telegram is None:
+            log.info("no chat network configured: starting the console")
+            return _chat(content)
+        from bot.service import serve
+
+        asyncio.run(serve(content, settings))
+    except (SettingsError, SecretError) as exc:
+        print(f"helpdesk: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -93,7 +109,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def _chat(content: Content) -> int:
     from bot.transports.console import chat
 
-    asyncio.run(chat(_engine(content)))
+    async def run() -> None:
+        # The console keeps nothing on disk: its queue lives in memory, for this run only.
+        from bot.core.engine import Engine
+        from bot.handoff.seal import Sealer, load_secret
+        from bot.handoff.store import TicketStore
+        from bot.service import open_queue
+
+        store = await TicketStore.open(":memory:")
+        try:
+            desk = await open_queue(content, store, Sealer(load_secret(None)))
+            await chat(Engine(content, handoff=desk), desk=desk)
+        finally:
+            await store.close()
+
+    asyncio.run(run())
     return 0
 
 

@@ -18,6 +18,7 @@ from bot.core.smalltalk import INTENTS
 from bot.faq.decide import Matching
 from bot.faq.load import load_faq
 from bot.faq.model import STATUSES, FaqEntry
+from bot.handoff.hours import DAYS, VolunteerHours, parse_span
 from bot.safety.triage import Phrase, Triage
 from bot.textnorm import normalise
 from bot.yaml_lines import ContentError, LineDict, Problem, line_of, load_yaml
@@ -34,7 +35,12 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "declined": (), "feedback_thanks": (), "feedback_sorry": (), "only_text": (),
     "missing_translation": ("language", "fallback"), "choose_language": (),
     "language_set": (), "forgotten": (), "urgent_person": (), "choice_hint": (),
-    "offer_person": (),
+    "offer_person": (), "ticket_opened_write": (), "ticket_added": (),
+    "ticket_already_open": (), "ticket_claimed": ("name",), "ticket_released": (),
+    "ticket_closed": (), "ticket_expired": (), "ticket_cancelled": (), "nothing_to_cancel": (),
+    "volunteers_away": ("when",), "when_today": ("time",), "when_tomorrow": ("time",),
+    "when_day": ("day", "time"), "weekdays": (), "volunteer": (), "not_text": (),
+    "not_text_private": (),
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
                  "max_suggestions")
@@ -57,6 +63,13 @@ class Emergency:
     lines: dict[str, dict[str, str]]  # line id -> lang -> text
 
 
+@dataclass(frozen=True)
+class VolunteerSettings:
+    hours: VolunteerHours = field(default_factory=VolunteerHours)
+    reannounce_minutes: float = 15
+    ticket_max_hours: float = 72
+
+
 @dataclass
 class Content:
     root: Path
@@ -70,6 +83,7 @@ class Content:
     ui: dict[str, dict[str, str]]
     smalltalk: dict[str, dict[str, list[str]]]
     emergency: Emergency
+    volunteers: VolunteerSettings = field(default_factory=lambda: VolunteerSettings())
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -92,6 +106,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     problems: list[Problem] = []
     config = _load(root / "config.yaml", problems)
     languages, default, fallback, matching, idle = _config(root / "config.yaml", config, problems)
+    volunteers = _volunteers(root / "config.yaml", config, problems)
     language_info = {}
     for code in languages:
         info = _language(root / "languages" / f"{code}.yaml", code, problems)
@@ -111,7 +126,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     return Content(root=root, languages=languages, default_language=default,
                    fallback_language=fallback, matching=matching, session_idle_minutes=idle,
                    language_info=language_info, faq=faq, ui=ui, smalltalk=smalltalk,
-                   emergency=emergency, warnings=problems)
+                   emergency=emergency, volunteers=volunteers, warnings=problems)
 
 
 def _load(path: Path, problems: list[Problem]) -> Any:
@@ -175,6 +190,50 @@ def _config(path: Path, data: Any, problems: list[Problem]
             float(idle))
 
 
+def _volunteers(path: Path, data: Any, problems: list[Problem]) -> VolunteerSettings:
+    block = data.get("volunteers") if isinstance(data, LineDict) else None
+    if block is None:
+        return VolunteerSettings()
+    if not isinstance(block, LineDict):
+        problems.append(Problem(path, data.line_of("volunteers"), "'volunteers' must be a block"))
+        return VolunteerSettings()
+    timezone = str(block.get("timezone", "Europe/Amsterdam"))
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(timezone)
+    except (KeyError, ValueError, OSError):
+        problems.append(Problem(path, block.line_of("timezone"),
+                                f"unknown time zone {timezone!r} (e.g. Europe/Amsterdam)"))
+        timezone = "Europe/Amsterdam"
+    spans: dict[int, tuple] = {}
+    hours = block.get("hours") or LineDict()
+    if not isinstance(hours, LineDict):
+        problems.append(Problem(path, block.line_of("hours"), "'hours' must list days like "
+                                                              "mon: \"09:00-17:00\""))
+        hours = LineDict()
+    for day, value in hours.items():
+        if day not in DAYS:
+            problems.append(Problem(path, hours.line_of(day),
+                                    f"unknown day {day!r}: use {', '.join(DAYS)}"))
+            continue
+        parts = [parse_span(p) for p in str(value).split(",")]
+        if not all(parts):
+            problems.append(Problem(path, hours.line_of(day), f"hours for {day} must look like "
+                                                              "\"09:00-17:00\" (several: comma)"))
+            continue
+        spans[DAYS.index(day)] = tuple(p for p in parts if p)
+    numbers = {}
+    for key, default in (("reannounce_minutes", 15), ("ticket_max_hours", 72)):
+        value = block.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            problems.append(Problem(path, block.line_of(key),
+                                    f"'volunteers.{key}' must be a positive number"))
+            value = default
+        numbers[key] = float(value)
+    return VolunteerSettings(VolunteerHours(timezone, spans), **numbers)
+
+
 def _language(path: Path, code: str, problems: list[Problem]) -> Language | None:
     data = _load(path, problems)
     if not isinstance(data, LineDict):
@@ -217,6 +276,10 @@ def _ui(path: Path, problems: list[Problem]) -> dict[str, str]:
             problems.append(Problem(path, data.line_of(key),
                                     f"text '{key}': only {{{'}, {'.join(needed) or 'nothing'}}} "
                                     "may stand in curly brackets"))
+        if key == "weekdays" and len([d for d in value.split(",") if d.strip()]) != 7:
+            problems.append(Problem(path, data.line_of(key),
+                                    "text 'weekdays' must name the 7 days, Monday first, "
+                                    "separated by commas"))
         texts[key] = value.strip()
     status = data.get("status", "needs-review")
     if status not in STATUSES:

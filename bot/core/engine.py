@@ -1,19 +1,22 @@
 """The helpdesk's brain: one message in, one outcome and its replies out.
 
 Order of checks for a typed message, and why:
-1. a number typed for a numbered choice (Signal and the console have no buttons);
-2. commands (/start, /help, /forget, /language);
-3. nothing readable (empty, emoji, digits): ask for words;
-4. acute danger, before anything else, so no FAQ answer can delay 112;
-5. small talk and "I want a person";
-6. the FAQ: answer when sure, "did you mean" when close, a volunteer otherwise.
+1. a number typed for a numbered choice (Signal and the console have no buttons),
+   except while a ticket is open: then "2" may be an answer to the volunteer;
+2. commands (/start, /help, /forget, /language, /cancel);
+3. photos, voice, stickers...: say kindly what the bot can read;
+4. nothing readable (empty, emoji, digits): ask for words;
+5. acute danger, before anything else, so no FAQ answer can delay 112;
+6. an open ticket: the words go to the volunteer;
+7. small talk and "I want a person";
+8. the FAQ: answer when sure, "did you mean" when close, a volunteer otherwise.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.content import Content
@@ -28,23 +31,31 @@ from bot.safety.triage import Alarm
 from bot.textnorm import MAX_MATCH_CHARS, clean, has_letters, normalise
 
 COMMANDS = {"/start": "cmd:start", "/help": "cmd:help", "/forget": "cmd:forget",
-            "/language": "cmd:language", "/taal": "cmd:language"}
+            "/language": "cmd:language", "/taal": "cmd:language", "/cancel": "cmd:cancel",
+            "/stop": "cmd:cancel"}
+PRIVATE_KINDS = {"location", "venue", "contact"}  # things that could reveal where or who
 
 
-@dataclass(frozen=True)
-class TicketRequest:
-    """What a volunteer gets: the question and the bot's guesses, never who asked."""
-
-    question: str
-    lang: str
-    guesses: tuple[str, ...]
-    urgent: bool
+class OpenedTicket(Protocol):
+    created: bool
+    back_at: dt.datetime | None
 
 
 class Handoff(Protocol):
-    """The volunteer queue, as the core sees it."""
+    """The volunteer queue, as the core sees it (bot/handoff/desk.py)."""
 
-    async def open_ticket(self, msg: Inbound, request: TicketRequest) -> None: ...
+    async def active(self, msg: Inbound) -> object | None: ...
+
+    async def open_ticket(self, msg: Inbound, question: str, lang: str,
+                          guesses: tuple[str, ...], urgent: bool) -> OpenedTicket: ...
+
+    async def family_says(self, msg: Inbound, text: str,
+                          message_key: str | None = None) -> object | None: ...
+
+    async def withdraw(self, msg: Inbound) -> bool: ...
+
+
+Reply = Callable[[Response], Awaitable[None]]
 
 
 class Engine:
@@ -67,31 +78,50 @@ class Engine:
         self.triage = content.emergency.triage
         self.sessions = SessionStore(content.session_idle_minutes * 60, clock)
 
-    async def handle(self, msg: Inbound) -> Response:
-        """Answer one message. Messages of one user are handled one at a time, in order."""
-        async with self.sessions.lock(msg.user):
-            session = self.sessions.get(msg.user)
+    async def handle(self, msg: Inbound, reply: Reply | None = None) -> Response:
+        """Answer one message. Messages of one user are handled one at a time, in order;
+        `reply` (the transport's send) runs inside that turn, so answers keep the order too."""
+        async with self.sessions.lock(f"{msg.channel}:{msg.user}"):
+            session = self.sessions.get(f"{msg.channel}:{msg.user}")
             response = await self._respond(msg, session)
-            session.last_buttons = response.buttons
+            if response.actions:
+                session.last_buttons = response.buttons
+            if reply is not None:
+                await reply(response)
             return response
 
     # -- dispatch ---------------------------------------------------------------------------
 
     async def _respond(self, msg: Inbound, session: Session) -> Response:
-        text = clean(msg.text, limit=MAX_MATCH_CHARS)
-        payload = msg.payload or self._typed_choice(text, session)
+        full_text = clean(msg.text)  # what a volunteer gets; matching reads the first part
+        text = full_text[:MAX_MATCH_CHARS]
+        ticket = await self.handoff.active(msg) if self.handoff else None
+        payload = msg.payload or (None if ticket else self._typed_choice(text, session))
         if payload is None and text.startswith("/"):
             payload = COMMANDS.get(text.split()[0].split("@")[0].lower(), "cmd:help")
         norm = normalise(text)
-        lang = self.languages.choose(norm, chosen=session.lang if session.lang_chosen else None,
+        # "/start" is no English: commands say nothing about the family's language.
+        lang = self.languages.choose("" if text.startswith("/") else norm,
+                                     chosen=session.lang if session.lang_chosen else None,
                                      current=session.lang, hint=msg.lang_hint,
                                      default=self.content.default_language)
         session.lang = lang
         if payload:
             return await self._on_payload(payload, msg, session, lang)
-        if not has_letters(norm):
+        if msg.kind != "text":
+            key = "not_text_private" if msg.kind in PRIVATE_KINDS else "not_text"
+            return self._say(Outcome.REPLY, lang, self._t(lang, key))
+        if not has_letters(norm) and not ticket:
             return self._say(Outcome.REPLY, lang, self._t(lang, "only_text"))
         alarm = self.triage.check(norm)
+        if ticket and self.handoff:
+            await self.handoff.family_says(msg, full_text, msg.message_id)
+            if alarm:
+                await self.handoff.open_ticket(msg, "", lang, (), urgent=True)  # marks it urgent
+                return self._emergency(alarm, text, lang, session)
+            if getattr(ticket, "status", "") == "claimed":
+                return Response(Outcome.RELAY, lang, ())  # the volunteer answers, not the bot
+            return self._say(Outcome.RELAY, lang, self._t(lang, "ticket_added"))
         if alarm:
             return self._emergency(alarm, text, lang, session)
         intent = self.smalltalk.detect(norm)
@@ -131,17 +161,27 @@ class Engine:
                 return self._say(Outcome.REPLY, lang, self._t(lang, "declined"))
             return await self._open_ticket(msg, session, lang, urgent=arg == "urgent")
         if verb == "cmd":
-            return self._command(arg, msg, lang)
+            return await self._command(arg, msg, session, lang)
         return self._say(Outcome.REPLY, lang, self._t(lang, "help"))
 
-    def _command(self, name: str, msg: Inbound, lang: str) -> Response:
+    async def _command(self, name: str, msg: Inbound, session: Session, lang: str) -> Response:
         if name == "start":
             text = "\n\n".join([self._t(lang, "welcome"), self._privacy(lang)])
-            return self._say(Outcome.REPLY, lang, text)
+            if session.lang_chosen or msg.lang_hint in self.content.languages:
+                return self._say(Outcome.REPLY, lang, text)
+            # No known app language: let the family pick theirs before anything else.
+            buttons = self._language_picker(lang).buttons
+            return Response(Outcome.REPLY, lang, (Say(text, ()),
+                                                  Say(self._t(lang, "choose_language"), buttons)))
         if name == "forget":
-            return self._forget(msg, lang)
+            return await self._forget(msg, lang)
         if name == "language":
             return self._language_picker(lang)
+        if name == "cancel":
+            withdrawn = bool(self.handoff) and await self.handoff.withdraw(msg)
+            session.pending_question, session.pending_urgent = "", False
+            return self._say(Outcome.REPLY, lang,
+                             self._t(lang, "ticket_cancelled" if withdrawn else "nothing_to_cancel"))
         return self._say(Outcome.REPLY, lang, self._t(lang, "help"))
 
     async def _on_intent(self, intent: Intent, msg: Inbound, text: str, lang: str,
@@ -151,7 +191,7 @@ class Engine:
                 session.pending_question = text
             return self._offer_person(lang, "asked_for_person")
         if intent.name == "forget":
-            return self._forget(msg, lang)
+            return await self._forget(msg, lang)
         if intent.name == "language":
             return self._language_picker(lang)
         return self._say(Outcome.REPLY, lang, self._t(lang, intent.name))
@@ -220,14 +260,35 @@ class Engine:
                            urgent: bool) -> Response:
         if self.handoff is None:
             return self._say(Outcome.HANDOFF, lang, self._t(lang, "no_volunteers"))
-        request = TicketRequest(session.pending_question, lang, session.pending_guesses,
-                                urgent or session.pending_urgent)
-        await self.handoff.open_ticket(msg, request)
+        question = session.pending_question
+        opened = await self.handoff.open_ticket(msg, question, lang, session.pending_guesses,
+                                                urgent or session.pending_urgent)
         session.pending_question, session.pending_urgent = "", False
-        return self._say(Outcome.HANDOFF, lang, self._t(lang, "ticket_opened"))
+        if not opened.created:
+            key = "ticket_already_open"
+        else:
+            key = "ticket_opened" if question else "ticket_opened_write"
+        parts = [self._t(lang, key)]
+        if opened.back_at is not None:
+            parts.append(self._t(lang, "volunteers_away").format(when=self._when(lang,
+                                                                                 opened.back_at)))
+        return self._say(Outcome.HANDOFF, lang, "\n\n".join(parts))
 
-    def _forget(self, msg: Inbound, lang: str) -> Response:
-        self.sessions.forget(msg.user)
+    def _when(self, lang: str, at: dt.datetime) -> str:
+        """'today at 09:00', 'tomorrow at 09:00' or 'on Monday at 09:00', in the family's language."""
+        today = dt.datetime.now(at.tzinfo).date()
+        clock = at.strftime("%H:%M")
+        if at.date() == today:
+            return self._t(lang, "when_today").format(time=clock)
+        if at.date() == today + dt.timedelta(days=1):
+            return self._t(lang, "when_tomorrow").format(time=clock)
+        day = [d.strip() for d in self._t(lang, "weekdays").split(",")][at.weekday()]
+        return self._t(lang, "when_day").format(day=day, time=clock)
+
+    async def _forget(self, msg: Inbound, lang: str) -> Response:
+        if self.handoff:
+            await self.handoff.withdraw(msg)
+        self.sessions.forget(f"{msg.channel}:{msg.user}")
         return self._say(Outcome.REPLY, lang, self._t(lang, "forgotten"))
 
     def _language_picker(self, lang: str) -> Response:

@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     HANDOFF = "handoff"  # "I don't know this" / a person was asked for: offer a volunteer
     EMERGENCY = "emergency"  # acute danger: emergency response first
     REPLY = "reply"  # greeting, thanks, help, language choice: no FAQ entry
+    RELAY = "relay"  # a ticket is open: the words went to the volunteers' queue
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Inbound:
     text: str = ""
     lang_hint: str | None = None  # e.g. Telegram's language_code
     payload: str | None = None  # set when a button was pressed
+    kind: str = "text"  # or what else arrived: photo, voice, sticker, location, contact, ...
+    message_id: str | None = None  # the network's id of this message, to drop redeliveries
 
 
 @dataclass(frozen=True)
@@ -42,17 +45,7 @@ class Say:
     buttons: tuple[Button, ...] = ()
 
 
-@dataclass(frozen=True)
-class OpenTicket:
-    """The family agreed to ask a volunteer: put this question in the queue."""
-
-    question: str
-    lang: str
-    guesses: tuple[str, ...]  # FAQ ids the bot thought of, to help the volunteer
-    urgent: bool = False
-
-
-Action = Say | OpenTicket
+Action = Say
 
 
 @dataclass(frozen=True)
