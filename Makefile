@@ -32,8 +32,9 @@ check: $(VENV)/.installed
 eval: $(VENV)/.installed
 	$(BIN)/helpdesk eval content/eval/foundation-en.yaml content/eval/foundation-nl.yaml
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.test-installed
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/telegram_queue.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check bot tests bench

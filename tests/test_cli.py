@@ -13,12 +13,12 @@ import yaml
 from bot.content import BUNDLED_CONTENT
 
 
-def helpdesk(*args: str, content: Path | None = None, stdin: str | None = None
-             ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("HELPDESK_CONTENT_DIR", None)
+def helpdesk(*args: str, content: Path | None = None, stdin: str | None = None,
+             env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     if content is not None:
         env["HELPDESK_CONTENT_DIR"] = str(content)
+    env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
                           env=env, input=stdin, timeout=120)
 
@@ -134,3 +134,41 @@ def test_content_dir_setting_is_used(content_copy: Path):
     result = helpdesk("ask", "hello", content=content_copy)
     assert "Welcome to the test NGO!" in result.stdout
     assert content_copy != BUNDLED_CONTENT
+
+
+def test_console_shows_the_volunteer_side_end_to_end():
+    script = ("which bus goes to the beach\n1\nv: /claim 1\nis anyone there\n"
+              "v: /reply 1 Yes. Which beach?\nv: /faq 1 health.doctor\nv: /close 1\n")
+    result = helpdesk("chat", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[volunteers] Ticket #1 · English (en)" in out and "v: /claim 1" in out
+    assert "[volunteers] #1 Family: which bus goes to the beach" in out
+    assert "Volunteer has picked up your question" in out
+    assert "[volunteers] #1 Family: is anyone there" in out
+    assert "\nVolunteer: Yes. Which beach?\n" in out
+    assert "medically necessary care" in out  # the checked FAQ answer reached the family
+    assert "The volunteer has closed this conversation" in out
+    assert out.index("Closed by the volunteer") > out.index("Which beach?")
+
+
+def test_run_with_a_wrong_setting_stops_with_one_line_naming_it(tmp_path: Path):
+    cases = {
+        "HELPDESK_TELEGRAM_VOLUNTEER_CHAT is missing": {
+            "HELPDESK_TELEGRAM_TOKEN": "123456:ABCdefGHIjklMNOpqrSTUvwxYZ"},
+        "HELPDESK_TELEGRAM_TOKEN does not look like a bot token": {
+            "HELPDESK_TELEGRAM_TOKEN": "not-a-token", "HELPDESK_TELEGRAM_VOLUNTEER_CHAT": "-100"},
+        "HELPDESK_TELEGRAM_VOLUNTEER_CHAT must be a group id": {
+            "HELPDESK_TELEGRAM_TOKEN": "123456:ABCdefGHIjklMNOpqrSTUvwxYZ",
+            "HELPDESK_TELEGRAM_VOLUNTEER_CHAT": "volunteers"},
+        "HELPDESK_SECRET is too short": {
+            "HELPDESK_TELEGRAM_TOKEN": "123456:ABCdefGHIjklMNOpqrSTUvwxYZ",
+            "HELPDESK_TELEGRAM_VOLUNTEER_CHAT": "-100123", "HELPDESK_SECRET": "short",
+            "HELPDESK_DATA_DIR": str(tmp_path / "data")},
+    }
+    for expected, env in cases.items():
+        result = helpdesk("run", env_extra=env)
+        assert result.returncode == 2, (expected, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], (expected, result.stderr)
+        assert "ABCdefGHI" not in result.stderr  # the token is never printed

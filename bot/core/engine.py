@@ -38,7 +38,8 @@ PRIVATE_KINDS = {"location", "venue", "contact"}  # things that could reveal whe
 
 class OpenedTicket(Protocol):
     created: bool
-    back_at: dt.datetime | None
+    back_at: dt.datetime | None  # when volunteers are back, if they are away now
+    now: dt.datetime
 
 
 class Handoff(Protocol):
@@ -270,13 +271,13 @@ class Engine:
             key = "ticket_opened" if question else "ticket_opened_write"
         parts = [self._t(lang, key)]
         if opened.back_at is not None:
-            parts.append(self._t(lang, "volunteers_away").format(when=self._when(lang,
-                                                                                 opened.back_at)))
+            when = self._when(lang, opened.back_at, opened.now)
+            parts.append(self._t(lang, "volunteers_away").format(when=when))
         return self._say(Outcome.HANDOFF, lang, "\n\n".join(parts))
 
-    def _when(self, lang: str, at: dt.datetime) -> str:
+    def _when(self, lang: str, at: dt.datetime, now: dt.datetime) -> str:
         """'today at 09:00', 'tomorrow at 09:00' or 'on Monday at 09:00', in the family's language."""
-        today = dt.datetime.now(at.tzinfo).date()
+        today = now.date()
         clock = at.strftime("%H:%M")
         if at.date() == today:
             return self._t(lang, "when_today").format(time=clock)

@@ -85,6 +85,7 @@ class Opened:
     ticket: int
     created: bool  # False: the family already had an open ticket
     back_at: dt.datetime | None  # volunteers' next hours, when outside them now
+    now: dt.datetime  # the desk's time, for "today" and "tomorrow"
 
 
 class Desk:
@@ -141,7 +142,9 @@ class Desk:
         self._wake.set()
         log.info("ticket opened")
         now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
-        return Opened(ticket_id, created, self.settings.hours.next_open(now))
+        back_at = self.settings.hours.next_open(now)
+        return Opened(ticket_id, created, back_at,
+                      now.astimezone(back_at.tzinfo) if back_at else now)
 
     async def family_says(self, msg: Inbound, text: str, message_key: str | None = None
                           ) -> Ticket | None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.core.messages import Inbound
 from bot.handoff.desk import Verdict, Volunteer
 from bot.handoff.seal import SecretError
@@ -179,10 +180,20 @@ async def test_unclaimed_tickets_are_reannounced_and_old_ones_expire(desk_factor
     assert "no volunteer could answer" in fam.texts("555123")[-1]
 
 
-async def test_outside_volunteer_hours_the_family_hears_when_they_are_back(desk_factory):
-    # 2026-11-28 is a Saturday; the bundled hours are Monday to Friday, 09:00-17:00.
+async def test_outside_volunteer_hours_the_family_hears_when_they_are_back(desk_factory, content):
+    # The bundled hours are Monday to Friday, 09:00-17:00, Amsterdam time.
     saturday = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC).timestamp()
     desk = await desk_factory(clock=Clock(saturday))
-    opened = await desk.open_ticket(family(), "question", "en", (), False)
-    assert opened.back_at is not None
-    assert (opened.back_at.weekday(), opened.back_at.hour) == (0, 9)
+    engine = Engine(content, handoff=desk)
+    await engine.handle(Inbound("test", "u1", "hoe laat begint de voetbalwedstrijd"))
+    reply = await engine.handle(Inbound("test", "u1", payload="ticket:open"))
+    assert "Ze zijn er weer op maandag om 09:00; je vraag wacht op hen." in reply.text
+    sunday_night = dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC).timestamp()
+    desk.clock = Clock(sunday_night)
+    await engine.handle(Inbound("test", "u2", "which bus goes to the beach, to the sea"))
+    reply = await engine.handle(Inbound("test", "u2", payload="ticket:open"))
+    assert "They are back tomorrow at 09:00" in reply.text
+    desk.clock = Clock(dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC).timestamp())
+    await engine.handle(Inbound("test", "u3", "which bus goes to the beach, to the sea"))
+    reply = await engine.handle(Inbound("test", "u3", payload="ticket:open"))
+    assert "not available" not in reply.text  # Monday 11:00 in Amsterdam: volunteers are in

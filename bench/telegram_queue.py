@@ -1,0 +1,200 @@
+"""The Telegram path under load: many families at once, half of them asking for a person.
+
+    .venv/bin/python bench/telegram_queue.py [--families 500]
+
+The real python-telegram-bot long-polls a fake Bot API server on 127.0.0.1
+(tests/fakes/telegram_server.py), in the same process; the real desk keeps its
+queue in a SQLite file in a temporary folder. Phases, each timed from the update
+being available on the server to the bot's message arriving there:
+1. every family sends a question at once (half in the FAQ, half not);
+2. the half the bot cannot answer press "ask a volunteer" at once;
+3. volunteers claim every ticket, answer each family, and each family writes back.
+Counts lost and duplicated messages at every step. Telegram's 20 messages a minute
+per group is switched off here (as in the tests); with it on, cards for a burst
+of N new tickets take N/20 minutes to appear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram.ext import AIORateLimiter  # noqa: E402
+
+from bot.content import load_content  # noqa: E402
+from bot.service import Service  # noqa: E402
+from bot.settings import Settings, TelegramSettings  # noqa: E402
+from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
+
+GROUP = -100500
+VOLUNTEERS = (8001, 8002, 8003, 8004)
+IN_FAQ = "can i see a doctor without papers"
+NOT_IN_FAQ = "hoe laat begint de voetbalwedstrijd"
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def replies(fake: FakeTelegram, chat: int, after: float) -> list[float]:
+    return [c.at for c in fake.calls if c.status == 200 and c.method == "sendMessage"
+            and c.params.get("chat_id") == chat and c.at >= after]
+
+
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    ms = sorted(v * 1000 for v in values)
+    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    return f"p50 {statistics.median(ms):7.1f} ms   p99 {p99:7.1f} ms   max {ms[-1]:7.1f} ms"
+
+
+async def wait(fake: FakeTelegram, done, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if done():
+            return True
+        await asyncio.sleep(0.05)
+    return done()
+
+
+async def engine_only(families: int) -> float:
+    """Baseline in the same run: the same questions through the engine alone, one by one."""
+    from bot.core.engine import Engine
+    from bot.core.messages import Inbound
+
+    engine = Engine(load_content())
+    start = time.perf_counter()
+    for i in range(families):
+        await engine.handle(Inbound("bench", str(i), NOT_IN_FAQ if i < families // 2 else IN_FAQ))
+    return time.perf_counter() - start
+
+
+async def main(families: int) -> int:
+    baseline = rss_mb()
+    alone = await engine_only(families)
+    os.environ.setdefault("HELPDESK_SECRET", "bench-secret-0123456789abcdef")
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_group(GROUP, members=VOLUNTEERS)
+    content = load_content()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(Path(tmp), TelegramSettings(FakeTelegram.TOKEN, fake.base_url, GROUP,
+                                                        frozenset()))
+        service = Service(content, settings, telegram_options={
+            "rate_limiter": AIORateLimiter(group_max_rate=0, overall_max_rate=0),
+            "poll_timeout": 1})
+        await service.start()
+        started_rss = rss_mb()
+        users = [7_000_000 + i for i in range(families)]
+        escalating = users[: families // 2]
+        problems: list[str] = []
+
+        # 1. everyone asks at once
+        t0 = time.monotonic()
+        for u in users:
+            fake.push_text(u, u, NOT_IN_FAQ if u in escalating else IN_FAQ, language_code="en")
+        ok = await wait(fake, lambda: all(replies(fake, u, t0) for u in users), 120)
+        asked = [replies(fake, u, t0)[0] - t0 for u in users if replies(fake, u, t0)]
+        lost1 = sum(not replies(fake, u, t0) for u in users)
+        dup1 = sum(len(replies(fake, u, t0)) > 1 for u in users)
+
+        # 2. half press "yes, ask a volunteer" at once
+        t1 = time.monotonic()
+        for u in escalating:
+            offer = fake.sent(u)[-1]
+            fake.push_callback(u, u, offer["message_id"], "ticket:open")
+        ok &= await wait(fake, lambda: all(replies(fake, u, t1) for u in escalating), 120)
+        opened = [replies(fake, u, t1)[0] - t1 for u in escalating if replies(fake, u, t1)]
+        lost2 = sum(not replies(fake, u, t1) for u in escalating)
+
+        def cards() -> dict[int, dict]:
+            found = {}
+            for m in fake.sent(GROUP):
+                if m["text"].startswith("Ticket #"):
+                    found[int(m["text"].split("#")[1].split(" ")[0])] = m
+            return found
+
+        ok &= await wait(fake, lambda: len(cards()) >= len(escalating), 120)
+        t_cards = time.monotonic() - t1
+        card_count = Counter(m["text"].split(" ")[1] for m in fake.sent(GROUP)
+                             if m["text"].startswith("Ticket #"))
+
+        # 3. volunteers claim all, answer each family; each family writes back
+        t2 = time.monotonic()
+        for n, card in cards().items():
+            fake.push_callback(GROUP, VOLUNTEERS[n % len(VOLUNTEERS)], card["message_id"],
+                               f"claim:{n}")
+        ok &= await wait(fake, lambda: sum(t.startswith("Family: ") for t in fake.texts(GROUP))
+                         >= len(escalating), 120)
+        t_claims = time.monotonic() - t2
+        t3 = time.monotonic()
+        for n, card in cards().items():
+            fake.push_text(GROUP, VOLUNTEERS[n % len(VOLUNTEERS)], f"answer for ticket {n}",
+                           reply_to=card["message_id"])
+
+        def answered(u: int) -> list[str]:
+            return [t for t in fake.texts(u) if ": answer for ticket " in t]
+
+        ok &= await wait(fake, lambda: all(answered(u) for u in escalating), 120)
+        relayed = []
+        for u in escalating:
+            times = [c.at for c in fake.calls if c.method == "sendMessage" and c.status == 200
+                     and c.params.get("chat_id") == u
+                     and ": answer for ticket " in str(c.params.get("text", ""))]
+            relayed += [times[0] - t3] if times else []
+        lost3 = sum(not answered(u) for u in escalating)
+        dup3 = sum(len(answered(u)) > 1 for u in escalating)
+        t4 = time.monotonic()
+        for u in escalating:
+            fake.push_text(u, u, f"thanks from {u - 7_000_000}")
+        ok &= await wait(fake, lambda: sum(t.startswith("Family: thanks from")
+                                           for t in fake.texts(GROUP)) >= len(escalating), 120)
+        back = Counter(t for t in fake.texts(GROUP) if t.startswith("Family: thanks from"))
+        lost4 = len(escalating) - len(back)
+        dup4 = sum(n > 1 for n in back.values())
+        t_back = time.monotonic() - t4
+        peak = rss_mb()
+        await service.stop()
+    await fake.stop()
+
+    if not ok:
+        problems.append("some step timed out")
+    print(f"families: {families} at once, {len(escalating)} escalating; "
+          f"{len(VOLUNTEERS)} volunteers; python-telegram-bot against a fake Bot API on 127.0.0.1")
+    print(f"baseline: the engine alone answers the same {families} questions one by one in "
+          f"{alone * 1000:.0f} ms ({alone / families * 1000:.2f} ms each); the rest of the time "
+          "below is Telegram's HTTP round trips, client and fake server sharing this process")
+    print(f"1. question -> answer / offer     {percentiles(asked)}   lost {lost1}  duplicates {dup1}")
+    print(f"2. 'ask a volunteer' -> confirmed {percentiles(opened)}   lost {lost2}")
+    print(f"   all {len(escalating)} cards in the group after {t_cards:.1f} s; "
+          f"cards posted twice: {sum(n > 1 for n in card_count.values())}")
+    print(f"   {len(escalating)} claims at once: every claimer has the family's question after "
+          f"{t_claims:.1f} s")
+    print(f"3. volunteer reply -> family      {percentiles(relayed)}   lost {lost3}  duplicates {dup3}")
+    print(f"   family reply -> group: all {len(back)} after {t_back:.1f} s   lost {lost4}  "
+          f"duplicates {dup4}")
+    print(f"peak RSS {peak:.0f} MB (process before start {baseline:.0f} MB, after start "
+          f"{started_rss:.0f} MB; the fake server runs in the same process)")
+    total_lost = lost1 + lost2 + lost3 + lost4
+    total_dup = dup1 + dup3 + dup4
+    for p in problems:
+        print("PROBLEM:", p)
+    return 0 if ok and total_lost == 0 and total_dup == 0 else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, default=500)
+    sys.exit(asyncio.run(main(parser.parse_args().families)))
