@@ -350,11 +350,19 @@ class TelegramTransport:
             return await self._save(card.ticket, state)
 
     async def _ensure_topic(self, card: Card, state: dict) -> None:
-        if not self.forum or "thread" in state:
+        if not self.forum or "thread" in state or state.get("no_topic"):
             return
         assert self.desk is not None
-        topic = await self.bot.create_forum_topic(self.settings.volunteer_chat,
-                                                  f"Ticket #{card.ticket} · {card.lang}")
+        try:
+            topic = await self.bot.create_forum_topic(self.settings.volunteer_chat,
+                                                      f"Ticket #{card.ticket} · {card.lang}")
+        except (BadRequest, Forbidden):
+            # Without the "Manage topics" right the conversation still works, as replies
+            # to the card; retrying would hold up the family's words for nothing.
+            log.warning("cannot create a topic in the volunteers' group (give the bot the "
+                        "'Manage topics' right); replying to the card instead")
+            state["no_topic"] = True
+            return
         state["thread"] = topic.message_thread_id
         await self.desk.store.link(self.name, f"thread:{topic.message_thread_id}", card.ticket)
         await self._save(card.ticket, state)

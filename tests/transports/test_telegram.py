@@ -46,6 +46,15 @@ async def card_of(fake: FakeTelegram, ticket: int) -> dict:
     return found
 
 
+async def claimed(fake: FakeTelegram) -> dict:
+    """Family A's question, escalated and claimed by Ana; returns the ticket's card."""
+    await escalate(fake, FAMILY_A)
+    card = await card_of(fake, 1)
+    fake.push_callback(GROUP, ANA, card["message_id"], "claim:1")
+    await fake.wait_for(lambda: any("picked up" in t for t in fake.texts(FAMILY_A)))
+    return card
+
+
 async def test_a_family_gets_a_greeting_in_their_language_and_an_answer_with_buttons(
         fake_telegram, helpdesk):
     async with helpdesk(fake_telegram):
@@ -182,11 +191,7 @@ async def test_a_restart_mid_ticket_keeps_the_ticket_claim_and_relay(fake_telegr
 
 async def test_429_and_5xx_on_send_are_retried_without_loss_or_duplicates(fake_telegram, helpdesk):
     async with helpdesk(fake_telegram):
-        await escalate(fake_telegram, FAMILY_A)
-        card = await card_of(fake_telegram, 1)
-        fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
-        await fake_telegram.wait_for(lambda: any("picked up" in t
-                                                 for t in fake_telegram.texts(FAMILY_A)))
+        card = await claimed(fake_telegram)
         fake_telegram.fail("sendMessage", 500, times=2, chat_id=FAMILY_A)
         fake_telegram.fail("sendMessage", 429, retry_after=1, chat_id=FAMILY_A)
         fake_telegram.push_text(GROUP, ANA, "first", reply_to=card["message_id"])
@@ -207,11 +212,7 @@ async def test_429_and_5xx_on_send_are_retried_without_loss_or_duplicates(fake_t
 
 async def test_a_family_that_blocked_the_bot_closes_the_ticket_with_a_note(fake_telegram, helpdesk):
     async with helpdesk(fake_telegram):
-        await escalate(fake_telegram, FAMILY_A)
-        card = await card_of(fake_telegram, 1)
-        fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
-        await fake_telegram.wait_for(lambda: any("picked up" in t
-                                                 for t in fake_telegram.texts(FAMILY_A)))
+        card = await claimed(fake_telegram)
         fake_telegram.block(FAMILY_A)
         fake_telegram.push_text(GROUP, ANA, "hello?", reply_to=card["message_id"])
         await fake_telegram.wait_for(lambda: any("can no longer be reached" in t
@@ -291,3 +292,21 @@ async def test_logs_never_hold_the_token_or_message_text(fake_telegram, helpdesk
     assert "ticket opened" in logged
     for secret in (FakeTelegram.TOKEN, "secret question", str(FAMILY_A), "User5550001"):
         assert secret not in logged
+
+
+async def test_without_the_right_to_make_topics_volunteers_reply_to_the_card(fake_telegram,
+                                                                            helpdesk):
+    async with helpdesk(fake_telegram, forum=True):
+        fake_telegram.fail("createForumTopic", 400, times=5,
+                           description="Bad Request: not enough rights to create a topic")
+        await escalate(fake_telegram, FAMILY_A)
+        card = await card_of(fake_telegram, 1)
+        fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
+        await fake_telegram.wait_for(lambda: "Family: which bus goes to the beach"
+                                     in fake_telegram.texts(GROUP))
+        history = next(m for m in fake_telegram.sent(GROUP)
+                       if m["text"] == "Family: which bus goes to the beach")
+        assert history["reply_to_message"]["message_id"] == card["message_id"]
+        fake_telegram.push_text(GROUP, ANA, "Which beach?", reply_to=history["message_id"])
+        await fake_telegram.wait_for(lambda: "Volunteer: Which beach?"
+                                     in fake_telegram.texts(FAMILY_A))
