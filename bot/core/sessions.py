@@ -27,19 +27,24 @@ class Session:
     last_seen: float = field(default_factory=time.monotonic)
 
 
+SWEEP_SECONDS = 30.0
+
+
 class SessionStore:
     def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic):
         self.idle_seconds = idle_seconds
         self._clock = clock
         self._sessions: dict[str, Session] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._last_sweep = float("-inf")
 
     def get(self, user: str) -> Session:
         """The user's live session, or a fresh one if none or expired."""
         now = self._clock()
-        self.expire(now)
+        if now - self._last_sweep > SWEEP_SECONDS:  # a sweep per message would cost O(users)
+            self.expire(now)
         session = self._sessions.get(user)
-        if session is None:
+        if session is None or now - session.last_seen > self.idle_seconds:
             session = self._sessions[user] = Session()
         session.last_seen = now
         return session
@@ -49,6 +54,7 @@ class SessionStore:
 
     def expire(self, now: float | None = None) -> int:
         now = self._clock() if now is None else now
+        self._last_sweep = now
         old = [u for u, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]
         for user in old:
             del self._sessions[user]

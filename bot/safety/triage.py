@@ -15,6 +15,7 @@ A message is an emergency when a danger phrase matches and no exception phrase
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 # OSA distance counts swapped neighbours ("myslef") as one typo, like a person would.
 from rapidfuzz.distance import OSA
@@ -45,6 +46,12 @@ class Phrase:
     source: str  # as written by the editor
     parts: tuple[Word | None, ...]  # None = gap
 
+    @cached_property
+    def required(self) -> frozenset[str]:
+        """Words that can only match exactly (short, no `*`): all must be in the message."""
+        return frozenset(w.text for w in self.parts
+                         if w is not None and not w.prefix and len(w.text) < TYPO_MIN_LEN)
+
     @classmethod
     def parse(cls, text: str) -> Phrase:
         parts: list[Word | None] = []
@@ -67,8 +74,11 @@ class Phrase:
             raise ValueError("a phrase needs at least one word")
         return cls(text, tuple(parts))
 
-    def spans(self, tokens: list[str]) -> list[tuple[int, int]]:
+    def spans(self, tokens: list[str], token_set: frozenset[str] | None = None
+              ) -> list[tuple[int, int]]:
         """Every (start, end) range of tokens this phrase matches."""
+        if token_set is not None and not self.required <= token_set:
+            return []  # a set test spares walking the message for most phrases
         found = []
         for start in range(len(tokens)):
             end = self._match_from(tokens, start, 0)
@@ -106,13 +116,14 @@ class Triage:
         tokens = normalised_text.split()
         if not tokens:
             return None
+        token_set = frozenset(tokens)
         covered: set[int] = set()
         for phrase in self.exceptions:
-            for start, end in phrase.spans(tokens):
+            for start, end in phrase.spans(tokens, token_set):
                 covered.update(range(start, end))
         for category, phrases in self.categories.items():
             for phrase in phrases:
-                for start, end in phrase.spans(tokens):
+                for start, end in phrase.spans(tokens, token_set):
                     if covered.isdisjoint(range(start, end)):
                         return Alarm(category, phrase.source)
         return None
