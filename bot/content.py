@@ -40,7 +40,7 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "ticket_closed": (), "ticket_expired": (), "ticket_cancelled": (), "nothing_to_cancel": (),
     "volunteers_away": ("when",), "when_today": ("time",), "when_tomorrow": ("time",),
     "when_day": ("day", "time"), "weekdays": (), "volunteer": (), "not_text": (),
-    "not_text_private": (),
+    "not_text_private": (), "rate_limited": (), "paused": (), "scrubbed": (),
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
                  "max_suggestions")
@@ -70,6 +70,16 @@ class VolunteerSettings:
     ticket_max_hours: float = 72
 
 
+SCRUB_KINDS = ("phone", "email", "iban", "bsn", "v_number", "postcode", "passport")
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    rate_burst: int = 10
+    rate_per_minute: float = 12
+    scrub: tuple[str, ...] = SCRUB_KINDS
+
+
 @dataclass
 class Content:
     root: Path
@@ -84,6 +94,7 @@ class Content:
     smalltalk: dict[str, dict[str, list[str]]]
     emergency: Emergency
     volunteers: VolunteerSettings = field(default_factory=lambda: VolunteerSettings())
+    safety: SafetySettings = field(default_factory=lambda: SafetySettings())
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -107,6 +118,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     config = _load(root / "config.yaml", problems)
     languages, default, fallback, matching, idle = _config(root / "config.yaml", config, problems)
     volunteers = _volunteers(root / "config.yaml", config, problems)
+    safety = _safety(root / "config.yaml", config, problems)
     language_info = {}
     for code in languages:
         info = _language(root / "languages" / f"{code}.yaml", code, problems)
@@ -126,7 +138,8 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     return Content(root=root, languages=languages, default_language=default,
                    fallback_language=fallback, matching=matching, session_idle_minutes=idle,
                    language_info=language_info, faq=faq, ui=ui, smalltalk=smalltalk,
-                   emergency=emergency, volunteers=volunteers, warnings=problems)
+                   emergency=emergency, volunteers=volunteers, safety=safety,
+                   warnings=problems)
 
 
 def _load(path: Path, problems: list[Problem]) -> Any:
@@ -232,6 +245,30 @@ def _volunteers(path: Path, data: Any, problems: list[Problem]) -> VolunteerSett
             value = default
         numbers[key] = float(value)
     return VolunteerSettings(VolunteerHours(timezone, spans), **numbers)
+
+
+def _safety(path: Path, data: Any, problems: list[Problem]) -> SafetySettings:
+    block = data.get("safety") if isinstance(data, LineDict) else None
+    if block is None:
+        return SafetySettings()
+    if not isinstance(block, LineDict):
+        problems.append(Problem(path, data.line_of("safety"), "'safety' must be a block"))
+        return SafetySettings()
+    numbers: dict[str, float] = {}
+    for key, default in (("rate_limit_burst", 10), ("rate_limit_per_minute", 12)):
+        value = block.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 1:
+            problems.append(Problem(path, block.line_of(key),
+                                    f"'safety.{key}' must be a number of at least 1"))
+            value = default
+        numbers[key] = value
+    kinds = block.get("scrub", list(SCRUB_KINDS))
+    if not isinstance(kinds, list) or not all(k in SCRUB_KINDS for k in kinds):
+        problems.append(Problem(path, block.line_of("scrub"),
+                                f"'safety.scrub' lists kinds out of: {', '.join(SCRUB_KINDS)}"))
+        kinds = list(SCRUB_KINDS)
+    return SafetySettings(int(numbers["rate_limit_burst"]), float(numbers["rate_limit_per_minute"]),
+                          tuple(kinds))
 
 
 def _language(path: Path, code: str, problems: list[Problem]) -> Language | None:

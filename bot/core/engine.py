@@ -15,18 +15,23 @@ Order of checks for a typed message, and why:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.content import Content
 from bot.core.language import LanguageGuesser
-from bot.core.messages import Button, Inbound, Outcome, Response, Say
+from bot.core.messages import Button, Erase, Inbound, Outcome, Response, Say
+from bot.core.ratelimit import RateLimiter
 from bot.core.sessions import Session, SessionStore
 from bot.core.smalltalk import Intent, SmallTalk
 from bot.faq.decide import decide
 from bot.faq.index import FaqIndex, Scored
 from bot.faq.model import FaqEntry
+from bot.safety.scrub import Scrubber
 from bot.safety.triage import Alarm
 from bot.textnorm import MAX_MATCH_CHARS, clean, has_letters, normalise
 
@@ -55,6 +60,8 @@ class Handoff(Protocol):
 
     async def withdraw(self, msg: Inbound) -> bool: ...
 
+    async def banned(self, msg: Inbound) -> bool: ...
+
 
 Reply = Callable[[Response], Awaitable[None]]
 
@@ -78,13 +85,31 @@ class Engine:
             content.languages)
         self.triage = content.emergency.triage
         self.sessions = SessionStore(content.session_idle_minutes * 60, clock)
+        self.rate = RateLimiter(content.safety.rate_burst, content.safety.rate_per_minute, clock)
+        self.scrubber = Scrubber(content.safety.scrub)
+        # Memory is keyed by a keyed hash too: a dump of this process's sessions shows no ids.
+        self._memory_key = secrets.token_bytes(32)
+
+    def who(self, msg: Inbound) -> str:
+        """A pseudonym for the sender, for this process's memory only."""
+        return hmac.new(self._memory_key, f"{msg.channel}\x1f{msg.user}".encode(),
+                        hashlib.sha256).hexdigest()[:32]
 
     async def handle(self, msg: Inbound, reply: Reply | None = None) -> Response:
         """Answer one message. Messages of one user are handled one at a time, in order;
         `reply` (the transport's send) runs inside that turn, so answers keep the order too."""
-        async with self.sessions.lock(f"{msg.channel}:{msg.user}"):
-            session = self.sessions.get(f"{msg.channel}:{msg.user}")
-            response = await self._respond(msg, session)
+        who = self.who(msg)
+        async with self.sessions.lock(who):
+            session = self.sessions.get(who)
+            if len(self.rate) > 2 * len(self.sessions) + 100:
+                self.rate.sweep()
+            allowed = self.rate.check(who)
+            if allowed == "ok":
+                response = await self._respond(msg, session)
+            else:  # over the limit: say so once, then stay quiet until it refills
+                lang = session.lang or self.content.default_language
+                response = (self._say(Outcome.REPLY, lang, self._t(lang, "rate_limited"))
+                            if allowed == "tell" else Response(Outcome.REPLY, lang, ()))
             if response.actions:
                 session.last_buttons = response.buttons
             if reply is not None:
@@ -115,14 +140,21 @@ class Engine:
         if not has_letters(norm) and not ticket:
             return self._say(Outcome.REPLY, lang, self._t(lang, "only_text"))
         alarm = self.triage.check(norm)
+        if self.handoff and not alarm and await self.handoff.banned(msg):
+            # Paused by a volunteer: one short note, then silence. Danger still gets 112.
+            told, session.told_paused = session.told_paused, True
+            return (Response(Outcome.REPLY, lang, ()) if told
+                    else self._say(Outcome.REPLY, lang, self._t(lang, "paused")))
         if ticket and self.handoff:
-            await self.handoff.family_says(msg, full_text, msg.message_id)
+            clean_text, note = self._scrub(full_text, lang, session)
+            await self.handoff.family_says(msg, clean_text, msg.message_id)
             if alarm:
                 await self.handoff.open_ticket(msg, "", lang, (), urgent=True)  # marks it urgent
                 return self._emergency(alarm, text, lang, session)
+            says = (Say(note),) if note else ()
             if getattr(ticket, "status", "") == "claimed":
-                return Response(Outcome.RELAY, lang, ())  # the volunteer answers, not the bot
-            return self._say(Outcome.RELAY, lang, self._t(lang, "ticket_added"))
+                return Response(Outcome.RELAY, lang, says)  # the volunteer answers, not the bot
+            return Response(Outcome.RELAY, lang, (Say(self._t(lang, "ticket_added")), *says))
         if alarm:
             return self._emergency(alarm, text, lang, session)
         intent = self.smalltalk.detect(norm)
@@ -261,7 +293,7 @@ class Engine:
                            urgent: bool) -> Response:
         if self.handoff is None:
             return self._say(Outcome.HANDOFF, lang, self._t(lang, "no_volunteers"))
-        question = session.pending_question
+        question, note = self._scrub(session.pending_question, lang, session)
         opened = await self.handoff.open_ticket(msg, question, lang, session.pending_guesses,
                                                 urgent or session.pending_urgent)
         session.pending_question, session.pending_urgent = "", False
@@ -273,7 +305,18 @@ class Engine:
         if opened.back_at is not None:
             when = self._when(lang, opened.back_at, opened.now)
             parts.append(self._t(lang, "volunteers_away").format(when=when))
+        if note:
+            parts.append(note)
         return self._say(Outcome.HANDOFF, lang, "\n\n".join(parts))
+
+    def _scrub(self, text: str, lang: str, session: Session) -> tuple[str, str]:
+        """Text for the volunteers without phone numbers, BSNs and the like, and what to tell
+        the family about it (once per conversation)."""
+        result = self.scrubber.scrub(text)
+        if not result.removed or session.told_scrubbed:
+            return result.text, ""
+        session.told_scrubbed = True
+        return result.text, self._t(lang, "scrubbed")
 
     def _when(self, lang: str, at: dt.datetime, now: dt.datetime) -> str:
         """'today at 09:00', 'tomorrow at 09:00' or 'on Monday at 09:00', in the family's language."""
@@ -289,8 +332,8 @@ class Engine:
     async def _forget(self, msg: Inbound, lang: str) -> Response:
         if self.handoff:
             await self.handoff.withdraw(msg)
-        self.sessions.forget(f"{msg.channel}:{msg.user}")
-        return self._say(Outcome.REPLY, lang, self._t(lang, "forgotten"))
+        self.sessions.forget(self.who(msg))
+        return Response(Outcome.REPLY, lang, (Erase(), Say(self._t(lang, "forgotten"))))
 
     def _language_picker(self, lang: str) -> Response:
         buttons = tuple(Button(self.content.language_info[code].native_name, f"lang:{code}")

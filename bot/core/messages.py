@@ -45,7 +45,13 @@ class Say:
     buttons: tuple[Button, ...] = ()
 
 
-Action = Say
+@dataclass(frozen=True)
+class Erase:
+    """Delete what the network still shows of this conversation, where it allows
+    (Telegram: messages of the last 48 hours; Signal: remote delete)."""
+
+
+Action = Say | Erase
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ class Session:
     pending_question: str = ""  # the question a volunteer would get, until they agree or not
     pending_guesses: tuple[str, ...] = ()
     pending_urgent: bool = False
+    told_scrubbed: bool = False  # the family heard once why numbers were removed
+    told_paused: bool = False  # a banned person heard once that the chat is paused
     last_seen: float = field(default_factory=time.monotonic)
 
 

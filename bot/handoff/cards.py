@@ -14,6 +14,7 @@ CLOSE_REASONS = {
     "withdrawn": "withdrawn by the family",
     "unreachable": "closed: the family can no longer be reached (blocked the bot or left)",
     "expired": "closed: nobody answered in time",
+    "banned": "closed: the sender is paused (/ban)",
 }
 
 
@@ -67,6 +68,7 @@ def volunteer_line(name: str, text: str) -> str:
 
 
 HELP = ("Volunteer commands: /claim N, /reply N TEXT, /faq N ID (sends the checked answer in "
-        "the family's language), /release N, /close N, /queue, /name NAME (what families see), "
+        "the family's language), /release N, /close N, /ban N [HOURS] (pause a spammer, "
+        "default 24 h), /queue, /name NAME (what families see), "
         "/note TEXT (stays here). In a ticket's topic, or replying to its messages, "
         "the number can be left out and plain text goes to the family.")

@@ -1,7 +1,7 @@
 """Volunteer commands, the same on every network: parse, then run against the desk.
 
-`/claim N`, `/reply N TEXT`, `/faq N ID`, `/release N`, `/close N`, `/queue`,
-`/name NAME`, `/note TEXT`, `/help`. Where the network shows which ticket a
+`/claim N`, `/reply N TEXT`, `/faq N ID`, `/release N`, `/close N`,
+`/ban N [HOURS]`, `/queue`, `/name NAME`, `/note TEXT`, `/help`. Where the network shows which ticket a
 message belongs to (a Telegram topic, a reply to the card), the transport passes
 it as `default_ticket` and the number may be left out.
 """
@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from bot.handoff.cards import HELP
 from bot.handoff.desk import Desk, Verdict, Volunteer
 
-VERBS = ("claim", "reply", "faq", "release", "close", "queue", "name", "note", "help")
-NEEDS_TICKET = ("claim", "reply", "faq", "release", "close")
+VERBS = ("claim", "reply", "faq", "release", "close", "ban", "queue", "name", "note", "help")
+NEEDS_TICKET = ("claim", "reply", "faq", "release", "close", "ban")
 MAX_NAME = 32
+BAN_HOURS = 24
+MAX_BAN_HOURS = 24 * 30
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,15 @@ async def run(desk: Desk, vol: Volunteer, cmd: Command, message_key: str | None 
         if verdict is Verdict.OK:
             return f"Sent to ticket #{n}: {sent}"
         return desk.verdict_text(verdict, n)
+    if cmd.verb == "ban":
+        arg = cmd.arg.split()[0] if cmd.arg else str(BAN_HOURS)
+        try:
+            hours = min(float(arg), MAX_BAN_HOURS)
+        except ValueError:
+            return "Usage: /ban N [HOURS], e.g. /ban 3 24"
+        verdict = await desk.ban(n, vol, hours)
+        return (f"Ticket #{n} closed; its sender is paused for {hours:g} hours."
+                if verdict is Verdict.OK else desk.verdict_text(verdict, n))
     if cmd.verb == "release":
         verdict = await desk.release(n, vol)
         return (f"Ticket #{n} is back in the queue." if verdict is Verdict.OK

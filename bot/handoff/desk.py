@@ -264,6 +264,24 @@ class Desk:
         log.info("ticket closed")
         return Verdict.OK
 
+    async def banned(self, msg: Inbound) -> bool:
+        return await self.store.banned_until(self.family_key(msg), self.clock()) is not None
+
+    async def ban(self, ticket_id: int, vol: Volunteer, hours: float) -> Verdict:
+        """Pause the person behind a ticket (spam, abuse): the ticket closes; the bot ignores
+        them, but for danger phrases, until the time is up. Stored by pseudonym only."""
+        async with self.store.tx(self.clock()) as tx:
+            ticket, verdict = await self._claimed_by(tx, ticket_id, self._volunteer_key(vol))
+            if ticket is None:
+                return verdict
+            await tx.ban(ticket.family, self.clock() + hours * 3600)
+            await self._to_family(tx, ticket, self._t(ticket.lang, "paused"))
+            await self._close(tx, ticket, "banned")
+            await tx.count("bans")
+        self._wake.set()
+        log.info("sender paused")
+        return Verdict.OK
+
     async def set_name(self, vol: Volunteer, name: str) -> None:
         await self.store.set_volunteer_name(self._volunteer_key(vol), name, self.clock())
 

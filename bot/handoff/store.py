@@ -17,6 +17,7 @@ What is stored, and why it is enough:
   a crash is not relayed twice. Kept two days.
 - `counts`: numbers per day (tickets opened, closed, ...): all that remains of
   a closed ticket.
+- `bans`: pseudonyms a volunteer paused with /ban, until when. Deleted when over.
 
 The schema mentions no chat network: a room or a family channel is a name.
 SQLite's secure_delete overwrites deleted rows, so closed tickets do not linger
@@ -91,6 +92,7 @@ CREATE TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS counts(
     day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, name));
 CREATE TABLE IF NOT EXISTS volunteers(key TEXT PRIMARY KEY, name TEXT NOT NULL, touched REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS bans(key TEXT PRIMARY KEY, until REAL NOT NULL);
 """
 
 SEEN_DAYS = 2
@@ -232,6 +234,10 @@ class Tx:
                                     (key, self.now))
         return cur.rowcount == 1
 
+    async def ban(self, family: str, until: float) -> None:
+        await self.db.execute("INSERT OR REPLACE INTO bans(key, until) VALUES (?, ?)",
+                              (family, until))
+
     async def count(self, name: str, n: int = 1) -> None:
         day = dt.datetime.fromtimestamp(self.now, dt.UTC).date().isoformat()
         await self.db.execute(
@@ -368,7 +374,12 @@ class TicketStore:
             await self.db.execute("DELETE FROM seen WHERE at < ?", (now - SEEN_DAYS * 86400,))
             await self.db.execute("DELETE FROM volunteers WHERE touched < ?",
                                   (now - VOLUNTEER_NAME_DAYS * 86400,))
+            await self.db.execute("DELETE FROM bans WHERE until < ?", (now,))
             return cur.rowcount
+
+    async def banned_until(self, family: str, now: float) -> float | None:
+        rows = await self.read("SELECT until FROM bans WHERE key = ? AND until > ?", (family, now))
+        return rows[0][0] if rows else None
 
     async def volunteer_name(self, key: str) -> str | None:
         rows = await self.read("SELECT name FROM volunteers WHERE key = ?", (key,))

@@ -10,6 +10,9 @@ one supergroup. Every update becomes a verb of the core (engine) or the desk.
   see a family's account, and families never see a volunteer's.
 - Logs: httpx logs each request URL (with the token) at INFO, so it is kept at
   WARNING; errors are logged by type only, never with the update.
+- /forget: Telegram lets a bot delete messages of a private chat for 48 hours, so
+  the ids of recent messages (never their text) are kept in memory for that long,
+  to erase the chat from a shared phone.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import contextlib
 import json
 import logging
 import os
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -48,7 +53,7 @@ from telegram.ext import (
 )
 
 from bot.core.engine import Engine
-from bot.core.messages import Button, Inbound, Response, Say
+from bot.core.messages import Button, Erase, Inbound, Response, Say
 from bot.core.split import split_text
 from bot.handoff import commands
 from bot.handoff.cards import Card
@@ -63,7 +68,39 @@ CHANNEL = "telegram"
 NON_TEXT = ("photo", "voice", "audio", "video", "video_note", "sticker", "animation", "document",
             "location", "venue", "contact", "poll", "dice", "story")
 DIRECT_TRIES = 4  # direct replies (not queued) are retried this often on network errors
+DELETABLE_SECONDS = 47 * 3600  # Telegram: 48 hours; a margin for clocks
+KEEP_IDS_PER_CHAT = 300
 T = TypeVar("T")
+
+
+class RecentMessages:
+    """Ids of the last messages in each private chat, for /forget; in memory, 47 hours."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._chats: dict[int, deque[tuple[float, int]]] = {}
+        self._adds = 0
+
+    def add(self, chat_id: int, message_id: int) -> None:
+        now = self._clock()
+        ids = self._chats.setdefault(chat_id, deque(maxlen=KEEP_IDS_PER_CHAT))
+        ids.append((now, message_id))
+        self._adds += 1
+        if self._adds % 1000 == 0:
+            self.prune(now)
+
+    def take(self, chat_id: int) -> list[int]:
+        now = self._clock()
+        ids = self._chats.pop(chat_id, deque())
+        return [message_id for at, message_id in ids if now - at < DELETABLE_SECONDS]
+
+    def prune(self, now: float) -> None:
+        for chat_id in list(self._chats):
+            ids = self._chats[chat_id]
+            while ids and now - ids[0][0] >= DELETABLE_SECONDS:
+                ids.popleft()
+            if not ids:
+                del self._chats[chat_id]
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
@@ -91,6 +128,7 @@ class TelegramTransport:
         self.desk = desk
         self.poll_timeout = poll_timeout
         self.forum = False
+        self.recent = RecentMessages()
         self._card_locks: dict[int, asyncio.Lock] = {}
         builder = (ApplicationBuilder().token(settings.token)
                    .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
@@ -160,6 +198,7 @@ class TelegramTransport:
         if message is None or user is None or user.is_bot:
             return
         kind = message_kind(message)
+        self.recent.add(message.chat_id, message.message_id)
         msg = Inbound(CHANNEL, str(message.chat_id), message.text or "",
                       lang_hint=(user.language_code or "")[:2] or None, kind=kind,
                       message_id=str(message.message_id))
@@ -173,6 +212,16 @@ class TelegramTransport:
         for action in response.actions:
             if isinstance(action, Say):
                 await self._send(chat_id, action.text, action.buttons)
+            elif isinstance(action, Erase):
+                await self._erase(chat_id)
+
+    async def _erase(self, chat_id: int) -> None:
+        """Delete the chat's recent messages, both sides, so a shared phone shows nothing."""
+        ids = self.recent.take(chat_id)
+        for start in range(0, len(ids), 100):  # deleteMessages takes up to 100 ids
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_messages(chat_id, ids[start:start + 100])
+        log.info("chat erased on request")
 
     async def _send(self, chat_id: int, text: str, buttons: tuple[Button, ...] = (),
                     thread_id: int | None = None, reply_to: int | None = None) -> Message:
@@ -185,6 +234,8 @@ class TelegramTransport:
                 message_thread_id=thread_id,
                 reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
                                   if reply_to else None)))
+            if chat_id > 0:  # a private chat: remember the id for /forget
+                self.recent.add(chat_id, sent.message_id)
         assert sent is not None
         return sent
 

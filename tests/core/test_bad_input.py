@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,9 @@ NASTY = [
     "😀😀😀", "\u200f\u202eschool\u202c", "مدرسة school школа", "123456", "0", "99",
     "/", "/unknowncommand", "\ufeff", "\u0000" * 100, "ل" * 3000,
 ]
+
+
+USERS = itertools.count()
 
 
 def readable(text: str) -> bool:
@@ -46,12 +50,13 @@ def test_only_symbols_asks_for_words(engine):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=400))
 def test_any_text(engine, text):
-    run(engine, text)
+    run(engine, text, user=f"u{next(USERS)}")  # one person sending 300 would hit the rate limit
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from([*NASTY[:14], "school", "1", "2", "hello", "doctor"]),
                 max_size=6))
 def test_any_sequence_in_one_session(engine, texts):
+    user = f"s{next(USERS)}"
     for text in texts:
-        run(engine, text, user="same")
+        run(engine, text, user=user)

@@ -197,3 +197,44 @@ async def test_outside_volunteer_hours_the_family_hears_when_they_are_back(desk_
     await engine.handle(Inbound("test", "u3", "which bus goes to the beach, to the sea"))
     reply = await engine.handle(Inbound("test", "u3", payload="ticket:open"))
     assert "not available" not in reply.text  # Monday 11:00 in Amsterdam: volunteers are in
+
+
+async def test_a_banned_sender_is_paused_but_still_gets_emergency_help(desk_factory, content):
+    fam, room = Family(), Room()
+    desk = await desk_factory(fam, (room,))
+    engine = Engine(content, handoff=desk)
+    spammer = Inbound("test", "spam-1", "which bus goes to the beach, to the sea")
+    await engine.handle(spammer)
+    await engine.handle(Inbound("test", "spam-1", payload="ticket:open"))
+    assert await desk.ban(1, ANA, 24) is Verdict.NOT_YOURS  # only the claimer may ban
+    await desk.claim(1, ANA)
+    assert await desk.ban(1, ANA, 24) is Verdict.OK
+    await desk.drain()
+    assert room.cards[1].status == "closed" and "paused" in room.cards[1].text
+    first = await engine.handle(Inbound("test", "spam-1", "hello again"))
+    assert "paused" in first.text and "112" in first.text
+    second = await engine.handle(Inbound("test", "spam-1", "can I see a doctor"))
+    assert second.actions == ()  # told once, then silence
+    danger = await engine.handle(Inbound("test", "spam-1", "my partner is hurting me right now"))
+    assert danger.outcome == "emergency" and "112" in danger.text
+    other = await engine.handle(Inbound("test", "someone-else", "can I see a doctor without papers"))
+    assert "CAK" in other.text
+    await desk.store.db.execute("UPDATE bans SET until = 0")  # the pause is over
+    assert not await desk.banned(Inbound("test", "spam-1"))
+
+
+async def test_numbers_are_removed_before_a_volunteer_reads_them_and_the_family_is_told_once(
+        desk_factory, content):
+    room = Room()
+    desk = await desk_factory(rooms=(room,))
+    engine = Engine(content, handoff=desk)
+    await engine.handle(Inbound("test", "f1", "my landlord 0612345678 wants me out, which bus"))
+    opened = await engine.handle(Inbound("test", "f1", payload="ticket:open"))
+    assert "I removed numbers and addresses" in opened.text
+    await desk.claim(1, ANA)
+    again = await engine.handle(Inbound("test", "f1", "my bsn is 123456782 and email a@b.nl"))
+    assert "I removed" not in again.text  # told once per conversation
+    await desk.drain()
+    relayed = "\n".join(room.texts(1))
+    assert "0612345678" not in relayed and "123456782" not in relayed and "a@b.nl" not in relayed
+    assert "[phone number removed]" in relayed and "[BSN removed]" in relayed

@@ -310,3 +310,19 @@ async def test_without_the_right_to_make_topics_volunteers_reply_to_the_card(fak
         fake_telegram.push_text(GROUP, ANA, "Which beach?", reply_to=history["message_id"])
         await fake_telegram.wait_for(lambda: "Volunteer: Which beach?"
                                      in fake_telegram.texts(FAMILY_A))
+
+
+async def test_forget_deletes_the_chat_on_both_sides_and_withdraws_the_ticket(fake_telegram,
+                                                                               helpdesk):
+    async with helpdesk(fake_telegram):
+        card = await claimed(fake_telegram)
+        asked = fake_telegram.push_text(FAMILY_A, FAMILY_A, "one more thing")
+        await fake_telegram.wait_for(lambda: "Family: one more thing" in fake_telegram.texts(GROUP))
+        bot_messages = [m["message_id"] for m in fake_telegram.sent(FAMILY_A)]
+        fake_telegram.push_text(FAMILY_A, FAMILY_A, "/forget")
+        await fake_telegram.wait_for(lambda: any(t.startswith("Done. I have forgotten")
+                                                 for t in fake_telegram.texts(FAMILY_A)))
+        deleted = fake_telegram.deleted(FAMILY_A)
+        assert asked["message_id"] in deleted and set(bot_messages) <= deleted
+        await fake_telegram.wait_for(lambda: "Withdrawn by the family" in
+                                     fake_telegram.message(GROUP, card["message_id"])["text"])
