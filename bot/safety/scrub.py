@@ -47,7 +47,7 @@ _MASK = "\x00"
 _W = r"0-9A-Za-z\x00"  # what a number must not be glued to
 _R = rf"(?![{_W}])"
 _R_NUM = rf"(?![{_W}]|[:.,\-/][0-9])"  # and not the first part of 14:30 or 1.250,00
-_SEP = r"[ \u00a0.\-()]{0,2}"  # what people put between the digits of a phone number
+_SEP = r"[ \u00a0.\-()]{0,3}"  # what people put between the digits of a phone number
 _MAX_PASSES = 4
 # Every pattern starts with a literal or a character class, and checks what comes
 # before it in a look-behind after that first character: `re` can then jump from
@@ -76,17 +76,18 @@ _BSN = re.compile(
     rf"[0-9](?<![{_W}+€][0-9])(?<![0-9][.,][0-9])(?<!€ [0-9])"
     r"(?:[0-9]{8}|[0-9]{2}(?P<s1>[ .\-])[0-9]{3}(?P=s1)[0-9]{3}"
     rf"|[0-9]{{3}}(?P<s2>[ .])[0-9]{{2}}(?P=s2)[0-9]{{3}}){_R_NUM}", re.ASCII)
-# Postcode: 1000-9999 + two letters, never SA/SD/SS. "in 2024 is" must not look like
-# one, so lowercase letters after a space count only with a house number after them.
+# Postcode: 1000-9999 + two letters, never SA/SD/SS. "in 2024 is" and "sinds 2015 NL"
+# must not look like one, so a postcode without house number has no such words after it.
 _STOP = (r"(?:en|in|is|of|op|om|at|to|on|or|me|my|we|he|it|as|an|by|be|do|go|so|no|up|us|de|ik|je|ze"
          r"|er|na|al|nu|te|ca|uw|zo|ja|ga|ma|di|wo|vr|za|km|kg|mg|ml|cm|mm|gb|mb|kb|pm|am|st|nd|rd|th)"
          r"(?![A-Za-z])")
+_STOP_UPPER = r"(?:NL|EU|US|UK|VS|TV|OK|AM|PM|KM|KG|GB|MB)(?![A-Za-z])"
 _HOUSE_NO = (r"[1-9][0-9]{0,4}"
              r"(?:-?(?:[A-Za-z]|bis|hs)(?![A-Za-z])|[-/](?:[0-9]{1,3}|[A-Za-z]{1,3})(?![A-Za-z0-9]))?")
 _POSTCODE = re.compile(
     rf"[1-9](?<![{_W}][1-9])(?<![0-9][.,][1-9])[0-9]{{3}}"
     rf"(?: ?(?!{_STOP})(?![Ss][AaDdSs])[A-Za-z]{{2}}(?![A-Za-z])[ ,]{{0,2}}{_HOUSE_NO}"
-    rf"| ?(?!S[ADS])[A-Z]{{2}}|(?!{_STOP})[a-z]{{2}}){_R}", re.ASCII)
+    rf"| ?(?!S[ADS]|{_STOP_UPPER})[A-Z]{{2}}|(?!{_STOP})[a-z]{{2}}){_R}", re.ASCII)
 # Street + house number (+ postcode), on the lowercased copy: "Kalverstraat 92",
 # "Damstraat 12, 1012 AB". Found from the suffix; _street adds the start of the word.
 _SUFFIXES = ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk", "steeg", "hof",
