@@ -241,7 +241,7 @@ class Scrubber:
         return sorted(taken)
 
     def scrub(self, text: str) -> Scrubbed:
-        """Replace every personal number in `text` by its marker; the rest stays byte for byte."""
+        """Replace every personal number in `text` by its marker; nothing else changes."""
         removed: list[str] = []
         # A find that lost an overlap can hide a shorter number next to it; passes until
         # nothing is left make the result final (one pass, plus one to confirm, in practice).
