@@ -96,6 +96,7 @@ CREATE TABLE IF NOT EXISTS bans(key TEXT PRIMARY KEY, until REAL NOT NULL);
 """
 
 SEEN_DAYS = 2
+GIVE_UP_ATTEMPTS = 20  # a notice to a closed ticket's family: about 15 minutes of retries
 VOLUNTEER_NAME_DAYS = 180
 TICKET_COLUMNS = ("id, status, family, channel, address, lang, guesses, urgent, volunteer, "
                   "volunteer_name, room, created, claimed, announced, touched")
@@ -371,6 +372,11 @@ class TicketStore:
                 "AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.ticket = tickets.id "
                 "AND c.version > c.shown) "
                 "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ticket = tickets.id)")
+            # Nothing waits forever: open tickets expire, and what is left for a closed one
+            # (the "closed" notice) is given up after many failed tries.
+            await self.db.execute(
+                "DELETE FROM outbox WHERE attempts >= ? AND ticket NOT IN "
+                "(SELECT id FROM tickets WHERE status != 'closed')", (GIVE_UP_ATTEMPTS,))
             await self.db.execute("DELETE FROM seen WHERE at < ?", (now - SEEN_DAYS * 86400,))
             await self.db.execute("DELETE FROM volunteers WHERE touched < ?",
                                   (now - VOLUNTEER_NAME_DAYS * 86400,))
