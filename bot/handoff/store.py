@@ -367,16 +367,17 @@ class TicketStore:
     async def purge(self, now: float) -> int:
         """Delete closed tickets every room already shows as closed, and old message ids."""
         async with self._lock:
+            # Nothing waits forever: open tickets expire, and what is left for a closed one
+            # (the "closed" notice) is given up after many failed tries.
+            await self.db.execute(
+                "DELETE FROM outbox WHERE ticket IN (SELECT ticket FROM outbox WHERE attempts >= ?) "
+                "AND ticket NOT IN (SELECT id FROM tickets WHERE status != 'closed')",
+                (GIVE_UP_ATTEMPTS,))
             cur = await self.db.execute(
                 "DELETE FROM tickets WHERE status = 'closed' "
                 "AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.ticket = tickets.id "
                 "AND c.version > c.shown) "
                 "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ticket = tickets.id)")
-            # Nothing waits forever: open tickets expire, and what is left for a closed one
-            # (the "closed" notice) is given up after many failed tries.
-            await self.db.execute(
-                "DELETE FROM outbox WHERE attempts >= ? AND ticket NOT IN "
-                "(SELECT id FROM tickets WHERE status != 'closed')", (GIVE_UP_ATTEMPTS,))
             await self.db.execute("DELETE FROM seen WHERE at < ?", (now - SEEN_DAYS * 86400,))
             await self.db.execute("DELETE FROM volunteers WHERE touched < ?",
                                   (now - VOLUNTEER_NAME_DAYS * 86400,))

@@ -238,3 +238,18 @@ async def test_numbers_are_removed_before_a_volunteer_reads_them_and_the_family_
     relayed = "\n".join(room.texts(1))
     assert "0612345678" not in relayed and "123456782" not in relayed and "a@b.nl" not in relayed
     assert "[phone number removed]" in relayed and "[BSN removed]" in relayed
+
+
+async def test_nothing_waits_on_disk_forever_for_a_closed_ticket(desk_factory):
+    clock, broken = Clock(), Family()
+    broken.failures = [ConnectionError("down")] * 100
+    desk = await desk_factory(broken, clock=clock)
+    opened = await desk.open_ticket(family(), "question", "en", (), False)
+    await desk.claim(opened.ticket, ANA)
+    await desk.close(opened.ticket, ANA)
+    for _ in range(25):  # the network stays down for every retry
+        clock.now += 120
+        await desk.drain()
+    await desk.housekeeping()
+    assert await desk.store.pending() == 0
+    assert await desk.store.read("SELECT count(*) FROM tickets") == [(0,)]
