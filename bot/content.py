@@ -203,12 +203,18 @@ def _config(path: Path, data: Any, problems: list[Problem]
             float(idle))
 
 
+def _block(path: Path, data: Any, key: str, problems: list[Problem]) -> LineDict | None:
+    """An optional settings block of config.yaml; None (and a problem if malformed) if absent."""
+    block = data.get(key) if isinstance(data, LineDict) else None
+    if block is not None and not isinstance(block, LineDict):
+        problems.append(Problem(path, data.line_of(key), f"'{key}' must be a block"))
+        return None
+    return block
+
+
 def _volunteers(path: Path, data: Any, problems: list[Problem]) -> VolunteerSettings:
-    block = data.get("volunteers") if isinstance(data, LineDict) else None
+    block = _block(path, data, "volunteers", problems)
     if block is None:
-        return VolunteerSettings()
-    if not isinstance(block, LineDict):
-        problems.append(Problem(path, data.line_of("volunteers"), "'volunteers' must be a block"))
         return VolunteerSettings()
     timezone = str(block.get("timezone", "Europe/Amsterdam"))
     try:
@@ -248,11 +254,8 @@ def _volunteers(path: Path, data: Any, problems: list[Problem]) -> VolunteerSett
 
 
 def _safety(path: Path, data: Any, problems: list[Problem]) -> SafetySettings:
-    block = data.get("safety") if isinstance(data, LineDict) else None
+    block = _block(path, data, "safety", problems)
     if block is None:
-        return SafetySettings()
-    if not isinstance(block, LineDict):
-        problems.append(Problem(path, data.line_of("safety"), "'safety' must be a block"))
         return SafetySettings()
     numbers: dict[str, float] = {}
     for key, default in (("rate_limit_burst", 10), ("rate_limit_per_minute", 12)):
