@@ -356,7 +356,56 @@ def _smalltalk(path: Path, languages: tuple[str, ...], problems: list[Problem]
                                         f"'{intent}.{lang}' must be a list of phrases"))
                 continue
             result[intent][lang] = [str(p) for p in phrases]
+    for lang in languages:
+        overlay = path.parent / "translations" / lang / "smalltalk.yaml"
+        extra = _load(overlay, problems) if overlay.is_file() else None
+        if extra is None:
+            continue
+        if not isinstance(extra, LineDict):
+            problems.append(Problem(overlay, line_of(extra, 1), "expected one list per kind"))
+            continue
+        for intent, phrases in extra.items():
+            if intent not in INTENTS:
+                problems.append(Problem(overlay, extra.line_of(intent),
+                                        f"unknown kind '{intent}' (known: {', '.join(INTENTS)})"))
+            elif not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
+                problems.append(Problem(overlay, extra.line_of(intent),
+                                        f"'{intent}' must be a list of phrases"))
+            else:
+                result.setdefault(intent, {})[lang] = [str(p) for p in phrases]
     return result
+
+
+def _emergency_overlay(data: LineDict, path: Path, lang: str, problems: list[Problem]) -> None:
+    """Put `translations/<lang>/emergency.yaml` (response, lines, categories, exceptions for
+    one language) into the main file's blocks, where the checks below look for them."""
+    overlay = path.parent.parent / "translations" / lang / "emergency.yaml"
+    extra = _load(overlay, problems) if overlay.is_file() else None
+    if extra is None:
+        return
+    if not isinstance(extra, LineDict):
+        problems.append(Problem(overlay, line_of(extra, 1), "expected response, lines, categories"))
+        return
+    for key in extra:
+        if key not in ("response", "lines", "categories", "exceptions", "status"):
+            problems.append(Problem(overlay, extra.line_of(key), f"unknown block '{key}'"))
+    if isinstance(extra.get("response"), LineDict) and isinstance(data.get("response"), LineDict):
+        data["response"][lang] = extra["response"]
+    for section in ("lines", "categories"):
+        main, more = data.get(section), extra.get(section)
+        if not isinstance(more, LineDict) or not isinstance(main, LineDict):
+            continue
+        for name, value in more.items():
+            if name not in main or not isinstance(main[name], LineDict):
+                problems.append(Problem(overlay, more.line_of(name),
+                                        f"'{name}' is not in {path.name} '{section}'"))
+                continue
+            main[name][lang] = value
+    if isinstance(extra.get("exceptions"), list):
+        if not isinstance(data.get("exceptions"), LineDict):
+            data["exceptions"] = LineDict()
+            data["exceptions"].line, data["exceptions"].key_lines = 0, {}
+        data["exceptions"][lang] = extra["exceptions"]
 
 
 def _emergency(path: Path, languages: tuple[str, ...], today: dt.date | None,
@@ -366,6 +415,8 @@ def _emergency(path: Path, languages: tuple[str, ...], today: dt.date | None,
         if data is not None:
             problems.append(Problem(path, line_of(data, 1), "expected the emergency blocks"))
         return None
+    for lang in languages:
+        _emergency_overlay(data, path, lang, problems)
     ok = True
     for key in ("sources", "reviewed", "review_by"):
         if key not in data:

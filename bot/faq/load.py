@@ -1,4 +1,8 @@
-"""Read and check `content/faq/*.yaml`.
+"""Read and check `content/faq/*.yaml`, and the translations beside it.
+
+An entry's Dutch and English texts live in the entry itself; every other language
+may live in `content/translations/<language>/faq.yaml`, keyed by entry id, so a
+translator works in one file of their own and a new language is a new folder.
 
 Every problem is collected (not just the first) and names file and line, so an
 editor can fix a whole file in one go.
@@ -52,6 +56,10 @@ def load_faq(faq_dir: Path, languages: tuple[str, ...],
             entry = _entry(path, item, languages, today, problems)
             if entry is not None:
                 entries.append(entry)
+    for lang in languages:
+        overlay = faq_dir.parent / "translations" / lang / "faq.yaml"
+        if overlay.is_file():
+            _add_translations(overlay, lang, {e.id: e for e in entries}, problems)
     _check_across_entries(entries, problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -120,6 +128,34 @@ def _entry(path: Path, item: Any, languages: tuple[str, ...], today: dt.date,
         reviewed=reviewed, review_by=review_by, translations=translations, path=path,
         line=item.line, review_note=str(note).strip(),
     )
+
+
+def _add_translations(path: Path, lang: str, entries: dict[str, FaqEntry],
+                      problems: list[Problem]) -> None:
+    """Merge `translations/<lang>/faq.yaml` (entry id -> questions, answer...) into entries."""
+    try:
+        data = load_yaml(path)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return
+    if data is None:
+        return
+    if not isinstance(data, LineDict):
+        problems.append(Problem(path, line_of(data, 1), "expected one block per entry id"))
+        return
+    for entry_id, block in data.items():
+        entry = entries.get(entry_id)
+        if entry is None:
+            problems.append(Problem(path, data.line_of(entry_id), f"no FAQ entry '{entry_id}'"))
+            continue
+        if lang in entry.translations:
+            problems.append(Problem(path, data.line_of(entry_id),
+                                    f"entry {entry_id} [{lang}] is also written in "
+                                    f"{entry.path.name}; keep one"))
+            continue
+        tr = _translation(path, block, lang, f"entry {entry_id}", problems)
+        if tr is not None:
+            entry.translations[lang] = tr
 
 
 def _date(item: LineDict, key: str, label: str, err: Any) -> dt.date | None:
