@@ -130,7 +130,8 @@ class Engine:
         lang = self.languages.choose("" if text.startswith("/") else norm,
                                      chosen=session.lang if session.lang_chosen else None,
                                      current=session.lang, hint=msg.lang_hint,
-                                     default=self.content.default_language)
+                                     default=self.content.default_language,
+                                     raw="" if text.startswith("/") else text)
         session.lang = lang
         if payload:
             return await self._on_payload(payload, msg, session, lang)
