@@ -34,8 +34,9 @@ class Result:
     outcome: str
     faq_id: str | None
     suggestions: list[str]
-    lang: str
+    lang: str  # the language the bot answered in
     ok: bool
+    case_lang: str | None = None  # the language the case is written in
 
 
 def load_cases(paths: list[Path], known_ids: set[str]) -> list[Case]:
@@ -89,7 +90,8 @@ async def run_cases(engine: Engine, cases: list[Case]) -> list[Result]:
             expect=list(case.expect) if len(case.expect) > 1 else case.expect[0],
             outcome=outcome, faq_id=response.faq_id, suggestions=list(response.suggestions),
             lang=response.lang,
-            ok=is_ok(case, outcome, response.faq_id, list(response.suggestions))))
+            ok=is_ok(case, outcome, response.faq_id, list(response.suggestions)),
+            case_lang=case.lang))
     return results
 
 
@@ -125,12 +127,15 @@ def summarise(results: list[Result]) -> dict[str, Any]:
             "false_alarms": len(false_alarms),
             "reply": sum(_kind(r) == "reply" for r in rs),
             "reply_ok": sum(r.ok for r in rs if _kind(r) == "reply"),
+            "own_language": _pct(sum(r.lang == r.case_lang for r in rs if r.case_lang),
+                                 sum(1 for r in rs if r.case_lang)),
         }
 
     by_lang: dict[str, list[Result]] = defaultdict(list)
     by_outcome: dict[str, int] = defaultdict(int)
     for r in results:
-        by_lang[r.lang].append(r)
+        # Grouped by the language the family wrote in; cases without one, by the reply's.
+        by_lang[r.case_lang or r.lang].append(r)
         by_outcome[r.outcome] += 1
     return {"overall": block(results),
             "by_language": {lang: block(rs) for lang, rs in sorted(by_lang.items())},
@@ -161,6 +166,7 @@ ROWS = [
     ("acute danger missed", "emergency_missed", ""),
     ("false emergency alarms", "false_alarms", ""),
     ("greetings etc. handled", "reply_ok", ""),
+    ("answered in the case's language", "own_language", "%"),
 ]
 
 
