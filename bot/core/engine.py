@@ -181,6 +181,8 @@ class Engine:
         if verb == "none":
             return self._offer_person(lang, "unsure")
         if verb == "lang" and arg in self.content.languages:
+            if session.lang and session.lang != arg:
+                session.second_lang = session.lang  # a second choice, for missing translations
             session.lang, session.lang_chosen = arg, True
             return self._say(Outcome.REPLY, arg, self._t(arg, "language_set"))
         if verb == "fb":
@@ -245,7 +247,7 @@ class Engine:
 
     def _answer(self, entry: FaqEntry, lang: str, session: Session) -> Response:
         session.pending_guesses = (entry.id,)
-        tr = entry.text(lang, self.content.fallback_language)
+        tr = entry.text(lang, session.second_lang, self.content.fallback_language)
         if tr is None:  # neither the family's language nor the fallback: a person can help
             return self._offer_person(lang, "unsure")
         parts = []

@@ -20,6 +20,7 @@ from bot.core.messages import Button
 class Session:
     lang: str | None = None
     lang_chosen: bool = False  # the person picked it: it wins over detection
+    second_lang: str | None = None  # the language picked before: first fallback for answers
     last_buttons: tuple[Button, ...] = ()  # for "2" typed instead of tapping a choice
     pending_question: str = ""  # the question a volunteer would get, until they agree or not
     pending_guesses: tuple[str, ...] = ()

@@ -31,6 +31,9 @@ class FaqEntry:
     line: int = field(default=0, compare=False)
     review_note: str = ""
 
-    def text(self, lang: str, fallback: str) -> Translation | None:
-        """The translation for `lang`, else the fallback language's, else None."""
-        return self.translations.get(lang) or self.translations.get(fallback)
+    def text(self, lang: str, *fallbacks: str | None) -> Translation | None:
+        """The translation for `lang`, else the first fallback language that has one."""
+        for code in (lang, *fallbacks):
+            if code and code in self.translations:
+                return self.translations[code]
+        return None

@@ -6,7 +6,8 @@ dialogue tests, so a content editor can read them.
 
 from __future__ import annotations
 
-from bot.core.messages import Outcome
+from bot.core.engine import Engine
+from bot.core.messages import Inbound, Outcome
 
 
 def test_doctor_without_papers_is_answered(say):
@@ -183,3 +184,40 @@ def test_a_place_name_alone_offers_the_entries_it_leads_to(say):
     r = say("where get help in rotterdam")
     assert r.outcome == Outcome.SUGGEST
     assert r.suggestions[0] == "local.help-in-my-city"
+
+
+async def test_a_missing_translation_falls_back_to_the_second_choice_then_english(content_copy):
+    import shutil
+
+    from bot.content import load_content
+
+    (content_copy / "translations" / "es").mkdir(parents=True)
+    (content_copy / "translations" / "es" / "faq.yaml").write_text(
+        "health.doctor:\n  questions: [puedo ir al medico, medico sin papeles, doctor sin seguro]\n"
+        "  answer: Sí, tienes derecho a la atención médica necesaria.\n", encoding="utf-8")
+    (content_copy / "translations" / "es" / "emergency.yaml").write_text(
+        "response:\n  text: \"Si estás en peligro ahora, llama al 112.\\n{lines}\"\n"
+        "lines: {veilig-thuis: 'Veilig Thuis 0800-2000', zelfmoordpreventie: '113 o 0800-0113',"
+        " kindertelefoon: 'Kindertelefoon 0800-0432'}\n"
+        "categories: {violence: [me esta pegando], suicide: [quiero morir], child: [mi hijo no respira],"
+        " medical: [no respira], held: [me tienen encerrad*]}\n", encoding="utf-8")
+    shutil.copy(content_copy / "languages" / "en.yaml", content_copy / "languages" / "es.yaml")
+    shutil.copy(content_copy / "ui" / "en.yaml", content_copy / "ui" / "es.yaml")
+    config = content_copy / "config.yaml"
+    config.write_text(config.read_text().replace("languages: [nl, en]", "languages: [nl, en, es]"))
+    engine = Engine(load_content(content_copy))
+
+    async def say(user: str, text: str = "", payload: str | None = None):
+        return await engine.handle(Inbound("test", user, text, payload=payload))
+
+    assert "derecho" in (await say("a", "puedo ir al medico sin papeles", "faq:health.doctor")).text
+    await say("b", payload="lang:nl")
+    await say("b", payload="lang:es")
+    reply = await say("b", payload="faq:school.access")
+    assert "in het Nederlands" not in reply.text and "Nederlands" in reply.text  # said once
+    assert reply.faq_id == "school.access" and reply.buttons[0].payload == "ticket:ask"
+    assert "school" in reply.text.lower()
+    only_es = await say("c", payload="lang:es")
+    assert only_es.lang == "es"
+    english = await say("c", payload="faq:school.access")
+    assert "English" in english.text.splitlines()[0]
