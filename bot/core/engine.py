@@ -14,6 +14,7 @@ Order of checks for a typed message, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -23,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.content import Content
+from bot.core.bidi import mark_rtl
 from bot.core.language import LanguageGuesser
 from bot.core.messages import Button, Erase, Inbound, Outcome, Response, Say
 from bot.core.ratelimit import RateLimiter
@@ -110,6 +112,8 @@ class Engine:
                 lang = session.lang or self.content.default_language
                 response = (self._say(Outcome.REPLY, lang, self._t(lang, "rate_limited"))
                             if allowed == "tell" else Response(Outcome.REPLY, lang, ()))
+            if self.content.language_info[response.lang].rtl:
+                response = _rtl(response)
             if response.actions:
                 session.last_buttons = response.buttons
             if reply is not None:
@@ -359,3 +363,11 @@ class Engine:
     @staticmethod
     def _say(outcome: Outcome, lang: str, text: str) -> Response:
         return Response(outcome, lang, (Say(text),))
+
+
+def _rtl(response: Response) -> Response:
+    """The same response with every line and button marked right-to-left (see bidi.py)."""
+    actions = tuple(Say(mark_rtl(a.text), tuple(Button(mark_rtl(b.label), b.payload)
+                                                  for b in a.buttons))
+                    if isinstance(a, Say) else a for a in response.actions)
+    return dataclasses.replace(response, actions=actions)
