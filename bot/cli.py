@@ -90,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     content = load_content()  # refuse to start on broken content, before anything else
     try:
         settings = from_env()
-        if settings.telegram is None:
+        if settings.telegram is None and settings.signal is None:
             log.info("no chat network configured: starting the console")
             return _chat(content)
         from bot.service import serve

@@ -23,7 +23,10 @@ LIBRARY_FLOORS = {
     "telegram": logging.INFO,
     "aiosqlite": logging.INFO,
     "apscheduler": logging.WARNING,
-    "signalbot": logging.WARNING,
+    # signalbot logs raw envelopes (numbers, text) at INFO, failed recipients at WARNING
+    "signalbot": logging.ERROR,
+    # websockets logs every frame, i.e. every Signal envelope, at DEBUG
+    "websockets": logging.WARNING,
     "asyncio": logging.WARNING,
 }
 SUPPRESSED = "(library log suppressed: it may hold message content or the token)"

@@ -46,6 +46,7 @@ class Service:
         self.desk: Desk | None = None
         self.engine: Engine | None = None
         self.telegram = None
+        self.signal = None
 
     async def start(self) -> None:
         prepare_data_dir(self.settings.data_dir)
@@ -60,13 +61,22 @@ class Service:
                 self.telegram = TelegramTransport(self.settings.telegram, self.engine, self.desk,
                                                   **self.telegram_options)
                 await self.telegram.start()
+            if self.settings.signal:
+                from bot.transports.signal import SignalTransport
+
+                self.signal = SignalTransport(self.settings.signal, self.engine, self.desk)
+                await self.signal.start()
         except BaseException:
+            if self.telegram is not None:
+                await self.telegram.stop()
             await self.store.close()
             raise
         await self.desk.start()
         log.info("helpdesk started")
 
     async def stop(self) -> None:
+        if self.signal is not None:
+            await self.signal.stop()
         if self.telegram is not None:
             await self.telegram.stop()
         if self.desk is not None:

@@ -165,6 +165,15 @@ def test_run_with_a_wrong_setting_stops_with_one_line_naming_it(tmp_path: Path):
             "HELPDESK_TELEGRAM_TOKEN": "123456:ABCdefGHIjklMNOpqrSTUvwxYZ",
             "HELPDESK_TELEGRAM_VOLUNTEER_CHAT": "-100123", "HELPDESK_SECRET": "short",
             "HELPDESK_DATA_DIR": str(tmp_path / "data")},
+        "HELPDESK_SIGNAL_NUMBER must be the bot's Signal number": {
+            "HELPDESK_SIGNAL_NUMBER": "0612345678", "HELPDESK_SIGNAL_SERVICE": "signal:8080"},
+        "HELPDESK_SIGNAL_SERVICE is missing": {
+            "HELPDESK_SIGNAL_NUMBER": "+31612345678", "HELPDESK_SIGNAL_VOLUNTEER_GROUP": "group.x"},
+        "HELPDESK_SIGNAL_VOLUNTEER_GROUP is missing": {
+            "HELPDESK_SIGNAL_NUMBER": "+31612345678", "HELPDESK_SIGNAL_SERVICE": "signal:8080"},
+        "HELPDESK_SIGNAL_DISAPPEARING must be a duration": {
+            "HELPDESK_SIGNAL_NUMBER": "+31612345678", "HELPDESK_SIGNAL_SERVICE": "signal:8080",
+            "HELPDESK_SIGNAL_VOLUNTEER_GROUP": "group.x", "HELPDESK_SIGNAL_DISAPPEARING": "forever"},
     }
     for expected, env in cases.items():
         result = helpdesk("run", env_extra=env)

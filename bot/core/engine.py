@@ -169,12 +169,19 @@ class Engine:
 
     @staticmethod
     def _typed_choice(text: str, session: Session) -> str | None:
+        """A choice typed instead of tapped (Signal and the console have no buttons):
+        its number, or its words."""
         choice = text.strip().rstrip(".)")
         # isdecimal, not isdigit: "¹" is a digit but no number; "٢" (Arabic two) is both.
         if choice.isdecimal() and len(choice) <= 2 and session.last_buttons:
             number = int(choice)
             if 1 <= number <= len(session.last_buttons):
                 return session.last_buttons[number - 1].payload
+        if session.last_buttons and len(choice) <= 80:
+            typed = normalise(choice)
+            for button in session.last_buttons:
+                if typed and typed == normalise(button.label):
+                    return button.payload
         return None
 
     async def _on_payload(self, payload: str, msg: Inbound, session: Session,

@@ -45,6 +45,11 @@ class Say:
     buttons: tuple[Button, ...] = ()
 
 
+def numbered(text: str, buttons: tuple[Button, ...]) -> str:
+    """Text with its choices as a numbered list, for networks without buttons."""
+    return "\n".join([text] + [f"  {i}. {b.label}" for i, b in enumerate(buttons, start=1)])
+
+
 @dataclass(frozen=True)
 class Erase:
     """Delete what the network still shows of this conversation, where it allows

@@ -52,7 +52,7 @@ async def run(desk: Desk, vol: Volunteer, cmd: Command, message_key: str | None 
     if cmd.verb == "note":
         return ""  # a note stays in the room: nothing goes to the family
     if cmd.verb == "queue":
-        cards = await desk.queue()
+        cards = await desk.queue(vol.room)
         if not cards:
             return "No open tickets."
         return "\n\n".join(card.text for card in cards)

@@ -285,8 +285,8 @@ class Desk:
     async def set_name(self, vol: Volunteer, name: str) -> None:
         await self.store.set_volunteer_name(self._volunteer_key(vol), name, self.clock())
 
-    async def queue(self) -> list[Card]:
-        return [await self.card(t) for t in await self.store.open_tickets()]
+    async def queue(self, viewer: str | None = None) -> list[Card]:
+        return [await self.card(t, viewer) for t in await self.store.open_tickets()]
 
     def verdict_text(self, verdict: Verdict, ticket_id: int) -> str:
         return VERDICT_TEXT.get(verdict, "").format(n=ticket_id)
@@ -412,7 +412,7 @@ class Desk:
         ticket = await self.store.ticket(item.ticket)
         if ticket is None:
             return
-        card = await self.card(ticket)
+        card = await self.card(ticket, room.name)
         ref = await room.post(card, await self.store.card_ref(ticket.id, room.name), body["text"])
         if ref is not None:
             await self.store.set_card_ref(ticket.id, room.name, ref)
@@ -424,8 +424,13 @@ class Desk:
                 await self._close(tx, ticket, "unreachable")
         log.info("ticket closed: family unreachable")
 
-    async def card(self, ticket: Ticket) -> Card:
+    async def card(self, ticket: Ticket, viewer: str | None = None) -> Card:
+        """The ticket as volunteers in room `viewer` see it. A claimer's name stays on
+        their own network: other rooms read "a volunteer on Signal"."""
         now = self.clock()
+        claimer = ticket.volunteer_name
+        if claimer and viewer and ticket.room and ticket.room != viewer:
+            claimer = f"a volunteer on {ticket.room.capitalize()}"
         rows = await self.store.read("SELECT count(*) FROM messages WHERE ticket = ? "
                                      "AND author = 'family'", (ticket.id,))
         reason = None
@@ -437,7 +442,7 @@ class Desk:
         return Card(ticket=ticket.id, status=ticket.status, lang=ticket.lang,
                     lang_name=info.name if info else ticket.lang, guesses=ticket.guesses,
                     urgent=ticket.urgent, waiting_minutes=int((now - ticket.created) // 60),
-                    messages=int(rows[0][0]), claimer=ticket.volunteer_name, close_reason=reason,
+                    messages=int(rows[0][0]), claimer=claimer, close_reason=reason,
                     reannounced=ticket.announced > ticket.created + 1)
 
     async def _card_loop(self) -> None:
@@ -455,7 +460,7 @@ class Desk:
         if room is None or ticket is None:
             return
         try:
-            new_ref = await room.show(await self.card(ticket), ref)
+            new_ref = await room.show(await self.card(ticket, room_name), ref)
         except Exception as exc:
             log.warning("card update failed (%s); will retry", type(exc).__name__)
             return

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bot.core.engine import Engine
-from bot.core.messages import Button, Inbound, Response, Say
+from bot.core.messages import Button, Inbound, Response, Say, numbered
 from bot.handoff import commands
 from bot.handoff.cards import Card
 from bot.handoff.desk import Desk, Volunteer
@@ -29,13 +29,8 @@ VOLUNTEER = Volunteer(room=CHANNEL, user="console-volunteer", name="Console volu
 
 def render(response: Response) -> str:
     """A response as plain text, with choices numbered."""
-    blocks = [_with_choices(a.text, a.buttons) for a in response.actions if isinstance(a, Say)]
+    blocks = [numbered(a.text, a.buttons) for a in response.actions if isinstance(a, Say)]
     return "\n\n".join(blocks)
-
-
-def _with_choices(text: str, buttons: tuple[Button, ...]) -> str:
-    lines = [text] + [f"  {i}. {b.label}" for i, b in enumerate(buttons, start=1)]
-    return "\n".join(lines)
 
 
 class ConsoleSide:
@@ -60,7 +55,7 @@ class ConsoleSide:
 
     # FamilyChannel
     async def deliver(self, address: str, text: str, buttons: tuple[Button, ...]) -> None:
-        self.write("bot", _with_choices(text, buttons))
+        self.write("bot", numbered(text, buttons))
 
     # Room
     async def show(self, card: Card, ref: str | None) -> str | None:

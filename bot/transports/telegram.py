@@ -22,8 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -60,6 +58,7 @@ from bot.handoff.cards import Card
 from bot.handoff.desk import Desk, Unreachable, Verdict, Volunteer
 from bot.logs import quiet_libraries
 from bot.settings import SettingsError, TelegramSettings
+from bot.transports.recent import RecentMessages
 
 log = logging.getLogger(__name__)
 quiet_libraries()  # importing this module is enough: no path to Telegram logs the token
@@ -69,38 +68,7 @@ NON_TEXT = ("photo", "voice", "audio", "video", "video_note", "sticker", "animat
             "location", "venue", "contact", "poll", "dice", "story")
 DIRECT_TRIES = 4  # direct replies (not queued) are retried this often on network errors
 DELETABLE_SECONDS = 47 * 3600  # Telegram: 48 hours; a margin for clocks
-KEEP_IDS_PER_CHAT = 300
 T = TypeVar("T")
-
-
-class RecentMessages:
-    """Ids of the last messages in each private chat, for /forget; in memory, 47 hours."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self._clock = clock
-        self._chats: dict[int, deque[tuple[float, int]]] = {}
-        self._adds = 0
-
-    def add(self, chat_id: int, message_id: int) -> None:
-        now = self._clock()
-        ids = self._chats.setdefault(chat_id, deque(maxlen=KEEP_IDS_PER_CHAT))
-        ids.append((now, message_id))
-        self._adds += 1
-        if self._adds % 1000 == 0:
-            self.prune(now)
-
-    def take(self, chat_id: int) -> list[int]:
-        now = self._clock()
-        ids = self._chats.pop(chat_id, deque())
-        return [message_id for at, message_id in ids if now - at < DELETABLE_SECONDS]
-
-    def prune(self, now: float) -> None:
-        for chat_id in list(self._chats):
-            ids = self._chats[chat_id]
-            while ids and now - ids[0][0] >= DELETABLE_SECONDS:
-                ids.popleft()
-            if not ids:
-                del self._chats[chat_id]
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
@@ -128,7 +96,7 @@ class TelegramTransport:
         self.desk = desk
         self.poll_timeout = poll_timeout
         self.forum = False
-        self.recent = RecentMessages()
+        self.recent: RecentMessages[int, int] = RecentMessages(DELETABLE_SECONDS)
         self._card_locks: dict[int, asyncio.Lock] = {}
         builder = (ApplicationBuilder().token(settings.token)
                    .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
@@ -138,11 +106,12 @@ class TelegramTransport:
         if settings.base_url:
             builder = builder.base_url(settings.base_url)
         self.app: Application = builder.build()
-        group = filters.Chat(chat_id=settings.volunteer_chat)
         self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                                             self._family_message))
-        self.app.add_handler(MessageHandler(group & filters.UpdateType.MESSAGE & filters.TEXT,
-                                            self._room_message))
+        if settings.volunteer_chat is not None:
+            group = filters.Chat(chat_id=settings.volunteer_chat)
+            self.app.add_handler(MessageHandler(group & filters.UpdateType.MESSAGE & filters.TEXT,
+                                                self._room_message))
         self.app.add_handler(CallbackQueryHandler(self._button))
         self.app.add_error_handler(self._on_error)
 
@@ -161,23 +130,27 @@ class TelegramTransport:
         except NetworkError as exc:
             raise SettingsError("cannot reach the Telegram Bot API (check the network or "
                                 "HELPDESK_TELEGRAM_BASE_URL)") from exc
-        try:
-            chat = await self.bot.get_chat(self.settings.volunteer_chat)
-        except TelegramError as exc:
-            await self.app.shutdown()
-            raise SettingsError("HELPDESK_TELEGRAM_VOLUNTEER_CHAT: the bot cannot see that group; "
-                                "add the bot to the volunteers' group and check the id") from exc
-        self.forum = bool(getattr(chat, "is_forum", False))
+        if self.settings.volunteer_chat is not None:
+            try:
+                chat = await self.bot.get_chat(self.settings.volunteer_chat)
+            except TelegramError as exc:
+                await self.app.shutdown()
+                raise SettingsError("HELPDESK_TELEGRAM_VOLUNTEER_CHAT: the bot cannot see that "
+                                    "group; add the bot to the volunteers' group and check the id"
+                                    ) from exc
+            self.forum = bool(getattr(chat, "is_forum", False))
         if self.desk is not None:
             self.desk.add_family_channel(self)
-            self.desk.add_room(self)
+            if self.settings.volunteer_chat is not None:
+                self.desk.add_room(self)
         await self.app.start()
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             timeout=self.poll_timeout, allowed_updates=["message", "callback_query"],
             drop_pending_updates=False)
-        log.info("telegram started (volunteers' group is %s)",
-                 "a forum" if self.forum else "a plain group")
+        log.info("telegram started (volunteers' group: %s)",
+                 "none" if self.settings.volunteer_chat is None
+                 else "a forum" if self.forum else "a plain group")
 
     async def stop(self) -> None:
         if self.app.updater and self.app.updater.running:
@@ -279,7 +252,8 @@ class TelegramTransport:
         chat = query.message.chat
         if chat.type == "private":
             await self._family_button(query)
-        elif chat.id == self.settings.volunteer_chat and query.data.startswith("claim:"):
+        elif (self.settings.volunteer_chat is not None and chat.id == self.settings.volunteer_chat
+              and query.data.startswith("claim:")):
             await self._claim_button(query)
         else:
             await _answer(query)
@@ -358,6 +332,7 @@ class TelegramTransport:
     async def show(self, card: Card, ref: str | None) -> str | None:
         assert self.desk is not None
         chat = self.settings.volunteer_chat
+        assert chat is not None  # only a transport with a group is a room
         async with self._lock(card.ticket):
             state = await self._ref(card.ticket)
             markup = keyboard((Button("Claim", f"claim:{card.ticket}"),) if card.claimable else ())
@@ -391,6 +366,7 @@ class TelegramTransport:
             if card.status == "claimed":
                 await self._ensure_topic(card, state)
             thread = state.get("thread") if card.status == "claimed" else None
+            assert self.settings.volunteer_chat is not None
             for piece in split_text(text, MessageLimit.MAX_TEXT_LENGTH):
                 sent = await self.bot.send_message(
                     self.settings.volunteer_chat, piece, message_thread_id=thread,
@@ -403,7 +379,7 @@ class TelegramTransport:
     async def _ensure_topic(self, card: Card, state: dict) -> None:
         if not self.forum or "thread" in state or state.get("no_topic"):
             return
-        assert self.desk is not None
+        assert self.desk is not None and self.settings.volunteer_chat is not None
         try:
             topic = await self.bot.create_forum_topic(self.settings.volunteer_chat,
                                                       f"Ticket #{card.ticket} · {card.lang}")

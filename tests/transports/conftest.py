@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter
 from bot.content import Content
 from bot.service import Service
 from bot.settings import Settings, TelegramSettings
+from tests.fakes.signal_server import fake_signal  # noqa: F401  (fixture)
 from tests.fakes.telegram_server import FakeTelegram, fake_telegram  # noqa: F401  (fixture)
 
 GROUP = -1001234
