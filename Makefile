@@ -35,6 +35,7 @@ eval: $(VENV)/.installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/telegram_queue.py
+	$(BIN)/python bench/signal_queue.py
 	$(BIN)/python bench/scrub.py
 
 lint: $(VENV)/.test-installed

@@ -39,6 +39,7 @@ class Sent:
     edit_timestamp: int | None = None
     quote_timestamp: int | None = None
     raw: JSON = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
