@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +30,14 @@ sys.path.insert(0, str(ROOT))
 
 from telegram.ext import AIORateLimiter  # noqa: E402
 
+from bench.queue_load import (  # noqa: E402
+    IN_FAQ,
+    NOT_IN_FAQ,
+    engine_only,
+    percentiles,
+    rss_mb,
+    wait,
+)
 from bot.content import load_content  # noqa: E402
 from bot.service import Service  # noqa: E402
 from bot.settings import Settings, TelegramSettings  # noqa: E402
@@ -39,12 +45,6 @@ from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
 
 GROUP = -100500
 VOLUNTEERS = (8001, 8002, 8003, 8004)
-IN_FAQ = "can i see a doctor without papers"
-NOT_IN_FAQ = "hoe laat begint de voetbalwedstrijd"
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Watch:
@@ -72,37 +72,6 @@ class Watch:
 
     def texts(self, chat: int) -> list[str]:
         return [text for _, text in self.by_chat.get(chat, ())]
-
-
-def percentiles(values: list[float]) -> str:
-    if not values:
-        return "n/a"
-    ms = sorted(v * 1000 for v in values)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"p50 {statistics.median(ms):7.1f} ms   p99 {p99:7.1f} ms   max {ms[-1]:7.1f} ms"
-
-
-async def wait(watch: Watch, done, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        watch.update()
-        if done():
-            return True
-        await asyncio.sleep(0.05)
-    watch.update()
-    return done()
-
-
-async def engine_only(families: int) -> float:
-    """Baseline in the same run: the same questions through the engine alone, one by one."""
-    from bot.core.engine import Engine
-    from bot.core.messages import Inbound
-
-    engine = Engine(load_content())
-    start = time.perf_counter()
-    for i in range(families):
-        await engine.handle(Inbound("bench", str(i), NOT_IN_FAQ if i < families // 2 else IN_FAQ))
-    return time.perf_counter() - start
 
 
 async def main(families: int) -> int:
