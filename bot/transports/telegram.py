@@ -74,8 +74,10 @@ T = TypeVar("T")
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.payload[:64])]
-                                 for b in buttons])
+    keys = [InlineKeyboardButton(b.label, callback_data=b.payload[:64]) for b in buttons]
+    # Language names are short: two a row keeps ten languages on one phone screen.
+    per_row = 2 if all(b.payload.startswith("lang:") for b in buttons) else 1
+    return InlineKeyboardMarkup([keys[i:i + per_row] for i in range(0, len(keys), per_row)])
 
 
 def message_kind(message: Message) -> str:

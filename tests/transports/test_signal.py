@@ -306,6 +306,9 @@ async def test_logs_hold_no_number_uuid_name_or_text_at_any_level(content, data,
         fake_signal.push_group(group, VOL, "/claim 1", name="Vera")
         fake_signal.push_group(group, VOL, "/reply 1 walrus answer text")
         await fake_signal.wait_for(lambda: any("walrus" in t for t in fake_signal.texts_to(FAMILY)))
+    # signalbot adds a console handler per instance: none may remain to print around
+    # the helpdesk's own logging (which never holds content).
+    assert logging.getLogger("signalbot").handlers == []
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert logged  # events were logged
     for secret in (FAMILY, FAMILY_NUMBER, FAMILY_NAME, VOL, "Vera", "zebra", "walrus",
@@ -343,3 +346,17 @@ async def test_start_up_fails_fast_with_one_line_on_a_wrong_mode_or_no_service(c
                 pass
     finally:
         await missing.stop()
+
+
+async def test_a_ticket_survives_a_restart_and_quote_replies_still_reach_the_family(
+        content, data, fake_signal):
+    group = fake_signal.add_group(members=[VOL])
+    async with running(content, data, fake_signal, group=group):
+        await ask_volunteer(fake_signal, FAMILY)
+        notice = await notice_of(fake_signal, group, 1)
+    async with running(content, data, fake_signal, group=group):
+        fake_signal.push_group(group, VOL, "/claim 1")
+        await fake_signal.wait_for(lambda: any("picked up" in t for t in fake_signal.texts_to(FAMILY)))
+        fake_signal.push_group(group, VOL, "Hello after the restart", quote=notice)
+        await fake_signal.wait_for(lambda: any("Hello after the restart" in t
+                                               for t in fake_signal.texts_to(FAMILY)))
