@@ -43,7 +43,7 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "not_text_private": (), "rate_limited": (), "paused": (), "scrubbed": (),
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
-                 "max_suggestions")
+                 "single_choice_score", "max_suggestions")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ _ARABIC_FOLD = {
     "\u06a9": "\u0643",  # Persian kaf -> Arabic kaf
     "\u0640": "",  # tatweel
     "\u200c": "",  # zero-width non-joiner
+    # Ukrainian keyboards type the apostrophe as a letter (ʼ): the same as a typed ' or ’
+    "\u02bc": "'",
 }
 _ARABIC_FOLD.update({chr(c): "" for c in range(0x064B, 0x0660)})  # tashkeel
 _ARABIC_FOLD["\u0670"] = ""  # superscript alef

@@ -19,6 +19,7 @@ class Matching:
     answer_margin: float = 5
     answer_coverage: float = 50  # % of the message's word weight the answer must explain
     suggest_score: float = 25
+    single_choice_score: float = 38  # one guess far ahead of the rest: offer it alone from here
     max_suggestions: int = 3
 
 
@@ -43,6 +44,8 @@ def decide(ranked: list[Scored], m: Matching) -> Decision:
     if len(choices) < 2 and not pointed:
         # A topic word ("rotterdam"): show the entries it leads to, strongest first.
         choices = tuple(s for s in ranked if s.score >= m.suggest_score)[:m.max_suggestions]
-    if len(choices) < 2:  # one weak guess is no choice: be honest and offer a person
-        return Decision("handoff")
+    if len(choices) < 2 and not (pointed and best.score >= m.single_choice_score):
+        return Decision("handoff")  # one weak guess is no choice: be honest, offer a person
+    # One clear guess well ahead of the rest: "did you mean this?" (plus "none of these").
     return Decision("suggest", choices)
+

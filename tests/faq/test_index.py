@@ -51,3 +51,17 @@ def test_best_first_and_scores_bounded():
     ranked = INDEX.search(normalise("landlord doctor"))
     assert ranked == sorted(ranked, key=lambda s: -s.score)
     assert all(0 <= s.score <= 100 for s in ranked)
+
+
+def test_one_clear_guess_is_offered_alone_and_a_weak_one_goes_to_a_person():
+    from bot.faq.decide import Matching, decide
+    from bot.faq.index import Scored
+
+    rule = Matching()
+    clear = [Scored("health.find-gp", 45.0, "pt", coverage=0.45, words=4),
+             Scored("health.doctor", 15.0, "pt", coverage=0.1, words=1)]
+    decision = decide(clear, rule)  # not sure enough to answer: too little of it explained
+    assert decision.outcome == "suggest"
+    assert [s.entry_id for s in decision.entries] == ["health.find-gp"]
+    weak = [Scored("school.trip-abroad", 33.0, "en", coverage=0.4, words=2)]
+    assert decide(weak, rule).outcome == "handoff"
