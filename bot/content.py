@@ -284,6 +284,12 @@ def _language(path: Path, code: str, problems: list[Problem]) -> Language | None
     if not isinstance(stop, list):
         problems.append(Problem(path, data.line_of("stopwords"), "'stopwords' must be a list"))
         stop = []
+    unquoted = [w for w in stop if isinstance(w, bool)]
+    if unquoted:
+        # YAML reads on, off, yes, no as true/false: the word would silently be lost.
+        problems.append(Problem(path, data.line_of("stopwords"),
+                                f"{len(unquoted)} stopword(s) read as true/false: write words "
+                                "like 'on', 'yes', 'no' in quotes"))
     direction = data.get("direction", "ltr")
     if direction not in ("ltr", "rtl"):
         problems.append(Problem(path, data.line_of("direction"), "'direction' is ltr or rtl"))

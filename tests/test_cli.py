@@ -85,7 +85,7 @@ def test_eval_json_reports_every_case_and_a_summary(tmp_path: Path):
     cases = tmp_path / "cases.yaml"
     cases.write_text(yaml.safe_dump([
         {"text": "can I see a doctor without papers", "expect": "health.doctor"},
-        {"text": "which bus goes to the beach", "expect": "handoff"},
+        {"text": "how tall is the eiffel tower", "expect": "handoff"},
         {"text": "my partner is hurting me right now", "expect": "emergency"},
         {"text": "hello", "expect": "reply"},
         {"text": "school", "expect": ["school.access", "school.advice"], "lang": "en"},
@@ -101,7 +101,7 @@ def test_eval_json_reports_every_case_and_a_summary(tmp_path: Path):
 
 def test_eval_misses_do_not_fail_but_a_bad_file_does(tmp_path: Path):
     cases = tmp_path / "cases.yaml"
-    cases.write_text(yaml.safe_dump([{"text": "which bus goes to the beach",
+    cases.write_text(yaml.safe_dump([{"text": "how tall is the eiffel tower",
                                       "expect": "health.doctor"}]))
     result = helpdesk("eval", str(cases))
     assert result.returncode == 0
@@ -137,13 +137,13 @@ def test_content_dir_setting_is_used(content_copy: Path):
 
 
 def test_console_shows_the_volunteer_side_end_to_end():
-    script = ("which bus goes to the beach\n1\nv: /claim 1\nis anyone there\n"
+    script = ("how tall is the eiffel tower\n1\nv: /claim 1\nis anyone there\n"
               "v: /reply 1 Yes. Which beach?\nv: /faq 1 health.doctor\nv: /close 1\n")
     result = helpdesk("chat", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "[volunteers] Ticket #1 · English (en)" in out and "v: /claim 1" in out
-    assert "[volunteers] #1 Family: which bus goes to the beach" in out
+    assert "[volunteers] #1 Family: how tall is the eiffel tower" in out
     assert "Volunteer has picked up your question" in out
     assert "[volunteers] #1 Family: is anyone there" in out
     assert "\nVolunteer: Yes. Which beach?\n" in out

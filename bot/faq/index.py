@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,7 +42,8 @@ FUZZY_MIN_LEN = 4  # shorter words only match exactly: "pay" must not become "da
 FUZZY_CUTOFF = 80.0
 PREFIX_MIN = 5
 CANDIDATES = 8  # entries compared phrase by phrase
-SPECIFIC_ENTRIES = 2  # a word in this few entries singles one out ("ooievaarspas")
+SPECIFIC_ENTRIES = 2
+STEM_SIMILARITY = 0.9  # a word in this few entries singles one out ("ooievaarspas")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,16 @@ class FaqIndex:
         for w in self._vocab_sorted:
             by_initial[w[0]].append(w)
         self._by_initial = dict(by_initial)
+        # Stems (Snowball, by the language of the question a word came from): "criancas" and
+        # "crianca", "medicos" and "medico" meet even when too short for the prefix rule.
+        self._stemmers = _stemmers(self.lang_vocab)
+        self._by_stem: dict[str, set[str]] = defaultdict(set)
+        for lang, words in self.lang_vocab.items():
+            stem = self._stemmers.get(lang)
+            if stem is not None:
+                for w in words:
+                    if w in self._postings:
+                        self._by_stem[stem(w)].add(w)
         # Per-index cache: the same typo arrives again and again.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_uncached)
 
@@ -132,6 +143,9 @@ class FaqIndex:
         for match, score, _ in process.extract(word, bucket, scorer=fuzz.ratio,
                                                score_cutoff=FUZZY_CUTOFF, limit=3):
             found[match] = score / 100
+        for stem in self._stemmers.values():
+            for cand in self._by_stem.get(stem(word), ()):
+                found[cand] = max(found.get(cand, 0.0), STEM_SIMILARITY)
         if len(word) >= PREFIX_MIN:
             # Shared beginning: a cheap stand-in for stemming across languages.
             prefix = word[:PREFIX_MIN]
@@ -222,6 +236,19 @@ class FaqIndex:
             precision = min(1.0, used[position] / weights[position])
             best = max(best, 2 * recall * precision / (recall + precision))
         return best
+
+
+def _stemmers(langs: Iterable[str]) -> dict[str, Callable[[str], str]]:
+    """Snowball stemmers for the languages that have one (not uk or mn); none without PyStemmer."""
+    try:
+        import Stemmer
+    except ImportError:
+        return {}
+    # Ukrainian has no Snowball stemmer; Russian's strips most of the endings they share.
+    names = {"nl": "dutch", "en": "english", "ar": "arabic", "es": "spanish", "pt": "portuguese",
+             "fr": "french", "tr": "turkish", "ru": "russian", "uk": "russian", "de": "german",
+             "it": "italian", "fa": "persian"}
+    return {lang: Stemmer.Stemmer(names[lang]).stemWord for lang in langs if lang in names}
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -43,7 +43,7 @@ def test_unknown_words_pull_the_score_down():
 
 
 def test_nothing_known_means_no_candidates():
-    assert INDEX.search(normalise("which bus goes to the beach")) == []
+    assert INDEX.search(normalise("how tall is the eiffel tower")) == []
     assert INDEX.search("") == []
 
 

@@ -190,11 +190,11 @@ async def test_outside_volunteer_hours_the_family_hears_when_they_are_back(desk_
     assert "Ze zijn er weer op maandag om 09:00; je vraag wacht op hen." in reply.text
     sunday_night = dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC).timestamp()
     desk.clock = Clock(sunday_night)
-    await engine.handle(Inbound("test", "u2", "which bus goes to the beach, to the sea"))
+    await engine.handle(Inbound("test", "u2", "how tall is the eiffel tower, to the sea"))
     reply = await engine.handle(Inbound("test", "u2", payload="ticket:open"))
     assert "They are back tomorrow at 09:00" in reply.text
     desk.clock = Clock(dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC).timestamp())
-    await engine.handle(Inbound("test", "u3", "which bus goes to the beach, to the sea"))
+    await engine.handle(Inbound("test", "u3", "how tall is the eiffel tower, to the sea"))
     reply = await engine.handle(Inbound("test", "u3", payload="ticket:open"))
     assert "not available" not in reply.text  # Monday 11:00 in Amsterdam: volunteers are in
 
@@ -203,7 +203,7 @@ async def test_a_banned_sender_is_paused_but_still_gets_emergency_help(desk_fact
     fam, room = Family(), Room()
     desk = await desk_factory(fam, (room,))
     engine = Engine(content, handoff=desk)
-    spammer = Inbound("test", "spam-1", "which bus goes to the beach, to the sea")
+    spammer = Inbound("test", "spam-1", "how tall is the eiffel tower, to the sea")
     await engine.handle(spammer)
     await engine.handle(Inbound("test", "spam-1", payload="ticket:open"))
     assert await desk.ban(1, ANA, 24) is Verdict.NOT_YOURS  # only the claimer may ban

@@ -37,7 +37,7 @@ async def test_a_whole_telegram_conversation_leaves_no_trace(fake_telegram, help
     for name in ("", "bot", "telegram", "httpx", "aiosqlite"):
         logging.getLogger(name).setLevel(logging.DEBUG)  # whatever an operator might set
     async with helpdesk(fake_telegram):
-        await escalate(fake_telegram, FAMILY_A, "which bus goes to the beach SECRET-QUESTION-ZANDVOORT")
+        await escalate(fake_telegram, FAMILY_A, "how tall is the eiffel tower SECRET-QUESTION-ZANDVOORT")
         card = await card_of(fake_telegram, 1)
         fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
         await fake_telegram.wait_for(lambda: any("SECRET-QUESTION" in t
@@ -84,7 +84,7 @@ async def test_a_console_conversation_logs_no_content(content, caplog):
     store = await TicketStore.open(":memory:")
     desk = await open_queue(content, store, Sealer("console-test-secret-0123456789"))
     out = io.StringIO()
-    script = ["can I see a doctor SECRET-QUESTION-ZANDVOORT", "which bus goes to the beach",
+    script = ["can I see a doctor SECRET-QUESTION-ZANDVOORT", "how tall is the eiffel tower",
               "1", "v: /claim 1", "my number is 0612345678", "v: /reply 1 SECRET-ANSWER-BUS-80",
               "v: /close 1", "/forget"]
     await chat(Engine(content, handoff=desk), script, out, desk=desk)

@@ -61,16 +61,23 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-async def ask_volunteer(fake: FakeSignal, family: str, question: str = "which bus goes to the beach"
+async def ask_volunteer(fake: FakeSignal, family: str, question: str = "how tall is the eiffel tower"
                         ) -> None:
     """The family asks what the FAQ cannot answer and agrees, by typing the choice's number."""
     before = len(fake.texts_to(family))
     fake.push_private(family, question)
-    offer = (await fake.wait_texts(family, before + 1))[-1]
-    number = next(line.split(".")[0].strip() for line in offer.splitlines()
-                  if "volunteer" in line.lower() and line.strip()[:1].isdigit())
-    fake.push_private(family, number)
-    await fake.wait_texts(family, before + 2)
+    for _ in range(2):  # a "did you mean" first, then the offer of a person
+        offer = (await fake.wait_texts(family, before + 1))[-1]
+        wanted = "volunteer" if "volunteer" in offer.lower() else "none of these"
+        number = next(line.split(".")[0].strip() for line in offer.splitlines()
+                      if wanted in line.lower() and line.strip()[:1].isdigit())
+        before = len(fake.texts_to(family))
+        fake.push_private(family, number)
+        await fake.wait_texts(family, before + 1)
+        if wanted == "volunteer":
+            return
+        before = len(fake.texts_to(family)) - 1
+    raise AssertionError("no offer of a volunteer")
 
 
 def notices(fake: FakeSignal, group: Group) -> list[str]:
@@ -127,7 +134,7 @@ async def test_signal_family_and_signal_volunteer_relay_both_ways(content, data,
         fake_signal.push_group(group, VOL, "/claim 1", name="Vera")
         await fake_signal.wait_for(lambda: any("picked up" in t for t in fake_signal.texts_to(FAMILY)))
         # the claimer gets the family's question, quoting the notice
-        await fake_signal.wait_for(lambda: any("Family: which bus goes to the beach" in t
+        await fake_signal.wait_for(lambda: any("Family: how tall is the eiffel tower" in t
                                                for t in notices(fake_signal, group)))
         history = next(s for s in fake_signal.sent_to(group.id) if "Family:" in s.text)
         assert history.quote_timestamp == notice
@@ -164,7 +171,7 @@ async def test_cross_network_both_ways_without_crossing_identities(content, data
     async with running(content, data, fake_signal, group=group, telegram=fake_telegram):
         # A Signal family (with a number and a profile name), helped by a Telegram volunteer.
         before = len(fake_signal.texts_to(FAMILY))
-        fake_signal.push_private(FAMILY, "which bus goes to the beach", number=FAMILY_NUMBER,
+        fake_signal.push_private(FAMILY, "how tall is the eiffel tower", number=FAMILY_NUMBER,
                                  name=FAMILY_NAME)
         await fake_signal.wait_texts(FAMILY, before + 1)
         fake_signal.push_private(FAMILY, "1", number=FAMILY_NUMBER, name=FAMILY_NAME)
@@ -180,7 +187,7 @@ async def test_cross_network_both_ways_without_crossing_identities(content, data
             fake_signal, group, 1))
 
         # A Telegram family, helped by a Signal volunteer.
-        fake_telegram.push_text(TG_FAMILY, TG_FAMILY, "which bus goes to the beach",
+        fake_telegram.push_text(TG_FAMILY, TG_FAMILY, "how tall is the eiffel tower",
                                 language_code="en")
         offer = (await fake_telegram.wait_sent(TG_FAMILY))[-1]
         fake_telegram.push_callback(TG_FAMILY, TG_FAMILY, offer["message_id"], "ticket:open")
@@ -298,7 +305,7 @@ async def test_logs_hold_no_number_uuid_name_or_text_at_any_level(content, data,
     for name in ("signalbot", "websockets", "aiohttp"):
         logging.getLogger(name).setLevel(logging.DEBUG)  # an operator turning everything up
     async with running(content, data, fake_signal, group=group):
-        fake_signal.push_private(FAMILY, "secret beach question zebra", number=FAMILY_NUMBER,
+        fake_signal.push_private(FAMILY, "how tall is the eiffel tower, zebra", number=FAMILY_NUMBER,
                                  name=FAMILY_NAME)
         await fake_signal.wait_texts(FAMILY)
         fake_signal.push_private(FAMILY, "1", number=FAMILY_NUMBER, name=FAMILY_NAME)

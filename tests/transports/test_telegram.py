@@ -20,7 +20,7 @@ def buttons(message: dict) -> list[tuple[str, str]]:
     return [(b["text"], b["callback_data"]) for row in rows for b in row]
 
 
-async def escalate(fake: FakeTelegram, family: int, question: str = "which bus goes to the beach",
+async def escalate(fake: FakeTelegram, family: int, question: str = "how tall is the eiffel tower",
                    lang: str = "en") -> None:
     """A family asks something the FAQ cannot answer and agrees to ask a volunteer."""
     before = len(fake.sent(family))
@@ -70,7 +70,12 @@ async def test_a_family_gets_a_greeting_in_their_language_and_an_answer_with_but
 
         fake_telegram.push_text(FAMILY_B, FAMILY_B, "/start", language_code="ti")
         sent = await fake_telegram.wait_sent(FAMILY_B, 2)
-        assert [label for label, _ in buttons(sent[-1])] == ["Nederlands", "English"]
+        picker = sent[-1]
+        labels = [label for label, _ in buttons(picker)]
+        assert labels[:2] == ["Nederlands", "English"] and "العربية" in labels
+        assert len(labels) == 10  # every language switched on, in its own name
+        rows = picker["reply_markup"]["inline_keyboard"]
+        assert len(rows) == 5  # two a row: ten languages fit one phone screen
 
 
 async def test_two_families_two_volunteers_relay_both_ways_anonymously(fake_telegram, helpdesk):
@@ -175,7 +180,7 @@ async def test_a_restart_mid_ticket_keeps_the_ticket_claim_and_relay(fake_telegr
         await escalate(fake_telegram, FAMILY_A)
         card = await card_of(fake_telegram, 1)
         fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
-        await fake_telegram.wait_for(lambda: "Family: which bus goes to the beach"
+        await fake_telegram.wait_for(lambda: "Family: how tall is the eiffel tower"
                                      in fake_telegram.texts(GROUP))
         assert service.store is not None
     async with helpdesk(fake_telegram):  # a new process on the same data folder
@@ -283,7 +288,7 @@ async def test_wrong_settings_stop_start_up_with_one_clear_line(fake_telegram, c
 async def test_logs_never_hold_the_token_or_message_text(fake_telegram, helpdesk, caplog):
     caplog.set_level(logging.DEBUG)
     async with helpdesk(fake_telegram):
-        await escalate(fake_telegram, FAMILY_A, "which bus goes to the beach, secret question")
+        await escalate(fake_telegram, FAMILY_A, "how tall is the eiffel tower, secret question")
         card = await card_of(fake_telegram, 1)
         fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
         await fake_telegram.wait_for(lambda: any("picked up" in t
@@ -302,10 +307,10 @@ async def test_without_the_right_to_make_topics_volunteers_reply_to_the_card(fak
         await escalate(fake_telegram, FAMILY_A)
         card = await card_of(fake_telegram, 1)
         fake_telegram.push_callback(GROUP, ANA, card["message_id"], "claim:1")
-        await fake_telegram.wait_for(lambda: "Family: which bus goes to the beach"
+        await fake_telegram.wait_for(lambda: "Family: how tall is the eiffel tower"
                                      in fake_telegram.texts(GROUP))
         history = next(m for m in fake_telegram.sent(GROUP)
-                       if m["text"] == "Family: which bus goes to the beach")
+                       if m["text"] == "Family: how tall is the eiffel tower")
         assert history["reply_to_message"]["message_id"] == card["message_id"]
         fake_telegram.push_text(GROUP, ANA, "Which beach?", reply_to=history["message_id"])
         await fake_telegram.wait_for(lambda: "Volunteer: Which beach?"
