@@ -59,3 +59,17 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
 def test_a_phrase_without_words_is_refused():
     with pytest.raises(ValueError):
         Phrase.parse(" .. * ")
+
+
+def test_no_faq_question_in_any_language_raises_an_alarm(content):
+    """Danger phrases of ten languages share one check: a broad phrase in one language
+    ("nao fala", "he does not speak") must not turn an ordinary question into 112.
+    Questions that describe danger themselves (emergency care, violence) may."""
+    from bot.core.engine import Engine
+
+    engine = Engine(content)
+    may_alarm = ("health.emergency-care", "safety.", "legal.independent-permit-violence")
+    alarms = [(entry.id, tr.lang, q) for entry in content.faq if not entry.id.startswith(may_alarm)
+              for tr in entry.translations.values() for q in tr.questions
+              if engine.triage.check(normalise(q))]
+    assert alarms == []
