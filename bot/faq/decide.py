@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.faq.index import Scored
 
 SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
+# A lone guess must explain this share of the message: one fuzzy word ("tall" ~ "tal") is not enough.
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,8 @@ class Matching:
     answer_score: float = 48
     answer_margin: float = 5
     answer_coverage: float = 50  # % of the message's word weight the answer must explain
-    suggest_score: float = 25
-    single_choice_score: float = 38  # one guess far ahead of the rest: offer it alone from here
+    suggest_score: float = 18
+    single_choice_score: float = 20  # one guess far ahead of the rest: offer it alone from here
     max_suggestions: int = 3
 
 
@@ -44,7 +45,10 @@ def decide(ranked: list[Scored], m: Matching) -> Decision:
     if len(choices) < 2 and not pointed:
         # A topic word ("rotterdam"): show the entries it leads to, strongest first.
         choices = tuple(s for s in ranked if s.score >= m.suggest_score)[:m.max_suggestions]
-    if len(choices) < 2 and not (pointed and best.score >= m.single_choice_score):
+    # Alone, a guess needs two of the message's words behind it: one fuzzy word
+    # ("tall" ~ "tal") is how an unrelated question finds a random entry.
+    alone = best.words >= 2 and best.score >= m.single_choice_score
+    if len(choices) < 2 and not alone:
         return Decision("handoff")  # one weak guess is no choice: be honest, offer a person
     # One clear guess well ahead of the rest: "did you mean this?" (plus "none of these").
     return Decision("suggest", choices)

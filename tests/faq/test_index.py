@@ -63,5 +63,6 @@ def test_one_clear_guess_is_offered_alone_and_a_weak_one_goes_to_a_person():
     decision = decide(clear, rule)  # not sure enough to answer: too little of it explained
     assert decision.outcome == "suggest"
     assert [s.entry_id for s in decision.entries] == ["health.find-gp"]
-    weak = [Scored("school.trip-abroad", 33.0, "en", coverage=0.4, words=2)]
+    # "how tall is the eiffel tower": one fuzzy word ("tall" ~ "tal") behind a lone guess
+    weak = [Scored("pregnancy.loss", 21.8, "fr", coverage=0.2, words=1, specific=True)]
     assert decide(weak, rule).outcome == "handoff"
