@@ -30,7 +30,7 @@ check: $(VENV)/.installed
 	$(BIN)/helpdesk check
 
 eval: $(VENV)/.installed
-	$(BIN)/helpdesk eval content/eval/foundation-en.yaml content/eval/foundation-nl.yaml
+	$(BIN)/helpdesk eval content/eval/*.yaml
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/matching.py

@@ -198,9 +198,14 @@ class FaqIndex:
         scored: list[Scored] = []
         for idx in candidates:
             variants = self._variants[idx]
-            best = process.extractOne(query, [v for v, _ in variants],
+            # Only questions sharing a word with the message can be close phrases: with ten
+            # languages an entry has hundreds of questions, most in other languages.
+            by_word = self._word_questions[idx]
+            near = sorted({p for _, matches in query_matches for m, _ in matches
+                           for p in by_word.get(m, ())})
+            best = process.extractOne(query, [variants[p][0] for p in near],
                                       scorer=self._phrase, processor=None)
-            phrase, lang = (best[1], variants[best[2]][1]) if best else (0.0, "")
+            phrase, lang = (best[1], variants[near[best[2]]][1]) if best else (0.0, "")
             phrase = max(0.0, phrase - floor) * 100 / (100 - floor)
             fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
             score = (100 * w * coverage[idx] + 100 * fit_share * fit
