@@ -209,7 +209,7 @@ def _translation(path: Path, block: Any, lang: str, label: str,
                        title=(title or usable[0]).strip(), status=str(status))
 
 
-_SENTENCE_END = re.compile(r"[.!?:)]$")
+_SENTENCE_END = re.compile(r"[.!?:)\u061f\u3002]$")  # ؟ is the Arabic question mark
 
 
 def reflow(answer: str) -> str:
