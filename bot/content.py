@@ -96,6 +96,11 @@ class Content:
     volunteers: VolunteerSettings = field(default_factory=lambda: VolunteerSettings())
     safety: SafetySettings = field(default_factory=lambda: SafetySettings())
     warnings: list[Problem] = field(default_factory=list)
+    # Thresholds for one language (its questions score differently): see config.yaml.
+    matching_by_language: dict[str, Matching] = field(default_factory=dict)
+
+    def matching_for(self, lang: str) -> Matching:
+        return self.matching_by_language.get(lang, self.matching)
 
     @property
     def faq_by_id(self) -> dict[str, FaqEntry]:
@@ -117,6 +122,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     problems: list[Problem] = []
     config = _load(root / "config.yaml", problems)
     languages, default, fallback, matching, idle = _config(root / "config.yaml", config, problems)
+    by_language = matching_by_language(root / "config.yaml", config, languages, matching, problems)
     volunteers = _volunteers(root / "config.yaml", config, problems)
     safety = _safety(root / "config.yaml", config, problems)
     language_info = {}
@@ -139,7 +145,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
                    fallback_language=fallback, matching=matching, session_idle_minutes=idle,
                    language_info=language_info, faq=faq, ui=ui, smalltalk=smalltalk,
                    emergency=emergency, volunteers=volunteers, safety=safety,
-                   warnings=problems)
+                   warnings=problems, matching_by_language=by_language)
 
 
 def _load(path: Path, problems: list[Problem]) -> Any:
@@ -151,6 +157,52 @@ def _load(path: Path, problems: list[Problem]) -> Any:
     except ContentError as exc:
         problems.extend(exc.problems)
         return None
+
+
+def _matching(path: Path, data: LineDict, key: str, base: Matching,
+              problems: list[Problem]) -> Matching:
+    """A `matching:` block over `base`: keys left out keep base's value."""
+    block = data.get(key)
+    if block is None:
+        return base
+    if not isinstance(block, LineDict):
+        problems.append(Problem(path, data.line_of(key), f"'{key}' must be a block"))
+        return base
+    values: dict[str, Any] = {}
+    for name in MATCHING_KEYS:
+        value = block.get(name, getattr(base, name))
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 100:
+            problems.append(Problem(path, block.line_of(name),
+                                    f"'{key}.{name}' must be a number from 0 to 100"))
+            value = getattr(base, name)
+        values[name] = value
+    matching = Matching(**values)
+    if matching.suggest_score > matching.answer_score:
+        problems.append(Problem(path, block.line_of("suggest_score"),
+                                "'suggest_score' must not be above 'answer_score'"))
+    return matching
+
+
+def matching_by_language(path: Path, data: Any, languages: tuple[str, ...], base: Matching,
+                         problems: list[Problem]) -> dict[str, Matching]:
+    """`matching_by_language:`, e.g. `ar: {suggest_score: 18}`: thresholds for one language."""
+    if not isinstance(data, LineDict):
+        return {}
+    block = data.get("matching_by_language")
+    if block is None:
+        return {}
+    if not isinstance(block, LineDict):
+        problems.append(Problem(path, data.line_of("matching_by_language"),
+                                "'matching_by_language' must be a block of languages"))
+        return {}
+    found: dict[str, Matching] = {}
+    for code in block:
+        if code not in languages:
+            problems.append(Problem(path, block.line_of(code),
+                                    f"'matching_by_language.{code}': not one of the languages"))
+            continue
+        found[code] = _matching(path, block, code, base, problems)
+    return found
 
 
 def _config(path: Path, data: Any, problems: list[Problem]
@@ -176,24 +228,7 @@ def _config(path: Path, data: Any, problems: list[Problem]
                                     f"'{key}' must be one of the languages: {', '.join(languages)}"))
             value = languages[0]
         chosen[key] = value
-    matching = Matching()
-    block = data.get("matching")
-    if isinstance(block, LineDict):
-        values: dict[str, Any] = {}
-        for key in MATCHING_KEYS:
-            value = block.get(key, getattr(matching, key))
-            if not isinstance(value, int | float) or isinstance(value, bool) or not (
-                    0 <= value <= 100):
-                problems.append(Problem(path, block.line_of(key),
-                                        f"'matching.{key}' must be a number from 0 to 100"))
-                value = getattr(matching, key)
-            values[key] = value
-        matching = Matching(**values)
-        if matching.suggest_score > matching.answer_score:
-            problems.append(Problem(path, block.line_of("suggest_score"),
-                                    "'suggest_score' must not be above 'answer_score'"))
-    elif block is not None:
-        problems.append(Problem(path, data.line_of("matching"), "'matching' must be a block"))
+    matching = _matching(path, data, "matching", Matching(), problems)
     idle = data.get("session_idle_minutes", 30)
     if not isinstance(idle, int | float) or isinstance(idle, bool) or idle <= 0:
         problems.append(Problem(path, data.line_of("session_idle_minutes"),

@@ -249,7 +249,7 @@ class Engine:
         ranked = self.index.search(norm, limit=5)
         session.pending_question = text
         session.pending_guesses = tuple(s.entry_id for s in ranked[:3])
-        decision = decide(ranked, self.content.matching)
+        decision = decide(ranked, self.content.matching_for(lang))
         if decision.outcome == "answer":
             return self._answer(self.faq[decision.entries[0].entry_id], lang, session)
         if decision.outcome == "suggest":

@@ -19,8 +19,8 @@ class Matching:
     answer_score: float = 48
     answer_margin: float = 5
     answer_coverage: float = 50  # % of the message's word weight the answer must explain
-    suggest_score: float = 18
-    single_choice_score: float = 20  # one guess far ahead of the rest: offer it alone from here
+    suggest_score: float = 25
+    single_choice_score: float = 38  # one guess far ahead of the rest: offer it alone from here
     max_suggestions: int = 3
 
 

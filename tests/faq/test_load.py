@@ -162,3 +162,24 @@ def test_answers_wrapped_mid_sentence_are_joined_for_phone_screens():
             "- bring\n  a friend\n\nThen wait.")
     assert reflow(text) == ("Yes, you can go, also without papers.\nWhat to do:\n- ask the school\n"
                             "- bring a friend\n\nThen wait.")
+
+
+def test_a_language_can_have_thresholds_of_its_own(content_copy):
+    import re
+
+    from bot.content import ContentError, load_content
+
+    config = content_copy / "config.yaml"
+    text = re.sub(r"(?m)^  ar: \{.*\}$", "  ar: {suggest_score: 11}", config.read_text())
+    config.write_text(text)
+    loaded = load_content(content_copy)
+    assert loaded.matching_for("ar").suggest_score == 11
+    assert loaded.matching_for("ar").answer_score == loaded.matching.answer_score  # the rest kept
+    assert loaded.matching_for("en") == loaded.matching
+
+    config.write_text(text.replace("  ar: {suggest_score: 11}", "  xx: {suggest_score: 11}"))
+    try:
+        load_content(content_copy)
+        raise AssertionError("an unknown language was accepted")
+    except ContentError as exc:
+        assert "matching_by_language.xx" in str(exc)
