@@ -198,8 +198,10 @@ def matching_by_language(path: Path, data: Any, languages: tuple[str, ...], base
     found: dict[str, Matching] = {}
     for code in block:
         if code not in languages:
+            # A language switched off keeps its thresholds here for when it comes back.
             problems.append(Problem(path, block.line_of(code),
-                                    f"'matching_by_language.{code}': not one of the languages"))
+                                    f"'matching_by_language.{code}': not one of the languages; "
+                                    "ignored", severity="warning"))
             continue
         found[code] = _matching(path, block, code, base, problems)
     return found

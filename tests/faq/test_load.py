@@ -178,8 +178,11 @@ def test_a_language_can_have_thresholds_of_its_own(content_copy):
     assert loaded.matching_for("en") == loaded.matching
 
     config.write_text(text.replace("  ar: {suggest_score: 11}", "  xx: {suggest_score: 11}"))
+    warned = load_content(content_copy).warnings  # a language switched off: kept, not used
+    assert any("matching_by_language.xx" in str(w) for w in warned)
+    config.write_text(text.replace("  ar: {suggest_score: 11}", "  ar: {suggest_score: lots}"))
     try:
         load_content(content_copy)
-        raise AssertionError("an unknown language was accepted")
+        raise AssertionError("a threshold that is no number was accepted")
     except ContentError as exc:
-        assert "matching_by_language.xx" in str(exc)
+        assert "matching_by_language" in str(exc) or "ar.suggest_score" in str(exc)
