@@ -73,3 +73,29 @@ def test_no_faq_question_in_any_language_raises_an_alarm(content):
               for tr in entry.translations.values() for q in tr.questions
               if engine.triage.check(normalise(q))]
     assert alarms == []
+
+
+def test_the_first_word_index_finds_what_trying_every_phrase_finds(content):
+    """The index is only a shortcut: on typos, stems and gaps it must agree with a walk
+    of every phrase (the eval sets of all ten languages are the messages)."""
+    from pathlib import Path
+
+    from bot.evaluation import load_cases
+
+    triage = content.emergency.triage
+    texts = [c.text for c in load_cases(sorted(Path(content.root, "eval").glob("*.yaml")),
+                                        set(content.faq_by_id))]
+    texts += ["my partner is hitting me right now", "hes hittting me now", "i want to kil myslef"]
+
+    def walk(text: str) -> str | None:
+        tokens = normalise(text).split()
+        covered = {i for p in triage.exceptions for s, e in p.spans(tokens) for i in range(s, e)}
+        for phrases in triage.categories.values():
+            for p in phrases:
+                if any(covered.isdisjoint(range(s, e)) for s, e in p.spans(tokens)):
+                    return p.source
+        return None
+
+    for text in texts:
+        alarm = triage.check(normalise(text))
+        assert (alarm.phrase if alarm else None) == walk(text), text
