@@ -20,6 +20,24 @@ class Watch(Protocol):
     def update(self) -> None: ...
 
 
+class SentLog:
+    """What the bot sent, per recipient, with the time the fake server saw it.
+    Subclasses read their fake's log incrementally in `update` (cheap: it shares the loop)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.by: dict[object, list[tuple[float, str]]] = {}
+
+    def update(self) -> None:
+        raise NotImplementedError
+
+    def replies(self, who: object, after: float, containing: str = "") -> list[float]:
+        return [at for at, text in self.by.get(who, ()) if at >= after and containing in text]
+
+    def texts(self, who: object) -> list[str]:
+        return [text for _, text in self.by.get(who, ())]
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

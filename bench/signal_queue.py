@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.queue_load import (  # noqa: E402
     IN_FAQ,
     NOT_IN_FAQ,
+    SentLog,
     engine_only,
     percentiles,
     rss_mb,
@@ -49,25 +50,16 @@ def family(i: int) -> str:
     return f"f0000000-0000-4000-8000-{i:012d}"
 
 
-class Watch:
-    """What the bot sent, per recipient, read incrementally (cheap: it shares the loop)."""
-
+class Watch(SentLog):
     def __init__(self, fake: FakeSignal):
+        super().__init__()
         self.fake = fake
-        self.seen = 0
-        self.by: dict[str, list[tuple[float, str]]] = {}
 
     def update(self) -> None:
         for sent in self.fake.sent[self.seen:]:
             for r in sent.recipients:
                 self.by.setdefault(r, []).append((sent.at, sent.text))
         self.seen = len(self.fake.sent)
-
-    def replies(self, who: str, after: float, containing: str = "") -> list[float]:
-        return [at for at, text in self.by.get(who, ()) if at >= after and containing in text]
-
-    def texts(self, who: str) -> list[str]:
-        return [text for _, text in self.by.get(who, ())]
 
 
 async def main(families: int) -> int:

@@ -33,6 +33,7 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from bench.queue_load import (  # noqa: E402
     IN_FAQ,
     NOT_IN_FAQ,
+    SentLog,
     engine_only,
     percentiles,
     rss_mb,
@@ -47,31 +48,20 @@ GROUP = -100500
 VOLUNTEERS = (8001, 8002, 8003, 8004)
 
 
-class Watch:
-    """What the bot sent, per chat, read incrementally from the fake's call log.
-
-    The harness shares the event loop with the bot: checking progress must stay cheap,
-    or the benchmark measures itself.
-    """
+class Watch(SentLog):
+    """What the bot sent, per chat, read incrementally from the fake's call log."""
 
     def __init__(self, fake: FakeTelegram):
+        super().__init__()
         self.fake = fake
-        self.seen = 0
-        self.by_chat: dict[int, list[tuple[float, str]]] = {}
 
     def update(self) -> None:
         calls = self.fake.calls
         for call in calls[self.seen:]:
             if call.status == 200 and call.method == "sendMessage":
-                self.by_chat.setdefault(call.params.get("chat_id"), []).append(
+                self.by.setdefault(call.params.get("chat_id"), []).append(
                     (call.at, str(call.params.get("text", ""))))
         self.seen = len(calls)
-
-    def replies(self, chat: int, after: float, containing: str = "") -> list[float]:
-        return [at for at, text in self.by_chat.get(chat, ()) if at >= after and containing in text]
-
-    def texts(self, chat: int) -> list[str]:
-        return [text for _, text in self.by_chat.get(chat, ())]
 
 
 async def main(families: int) -> int:
