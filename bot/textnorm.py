@@ -56,6 +56,8 @@ def _latin_fold_table() -> dict[int, str]:
 _FOLD = str.maketrans({**{ord(k): v for k, v in _ARABIC_FOLD.items()}, **_latin_fold_table()})
 _LOOSE_LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
 _NON_WORD = re.compile(r"[\W_]+")
+# A Latin "i" typed inside a Cyrillic word (keyboards without і): "вагiтна" is "вагітна".
+_LATIN_I_IN_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff])i|i(?=[\u0400-\u04ff])")
 
 
 def clean(text: str, limit: int | None = None) -> str:
@@ -85,6 +87,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.translate(_FOLD)
     text = _LOOSE_LATIN_MARKS.sub("", text)
+    text = _LATIN_I_IN_CYRILLIC.sub("\u0456", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

@@ -27,3 +27,8 @@ def test_arabic_letter_forms_fold_and_marks_go():
 
 def test_every_apostrophe_a_ukrainian_keyboard_types_reads_the_same():
     assert normalise("сімʼя") == normalise("сім'я") == normalise("сім’я")
+
+
+def test_a_latin_i_typed_inside_a_ukrainian_word_reads_as_cyrillic():
+    assert normalise("вагiтна") == normalise("вагітна")  # the first i is Latin
+    assert normalise("i need a doctor") == "i need a doctor"  # Latin text is left alone
