@@ -155,7 +155,8 @@ class FaqIndex:
                 common = len(_common_prefix(word, cand))
                 if common >= PREFIX_MIN and common >= 0.6 * min(len(word), len(cand)):
                     found[cand] = max(found.get(cand, 0.0), 0.85)
-        return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:4])
+        # ties by the word itself: sets iterate in a different order in every process
+        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:4])
 
     def search(self, normalised: str, limit: int = 5) -> list[Scored]:
         """Best entries for an already-normalised message, best first."""
