@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from bot.faq.index import Scored
 
 SUGGEST_WINDOW = 25.0  # suggestions more than this far below the best are noise
-# A lone guess must explain this share of the message: one fuzzy word ("tall" ~ "tal") is not enough.
 
 
 @dataclass(frozen=True)
@@ -52,4 +51,3 @@ def decide(ranked: list[Scored], m: Matching) -> Decision:
         return Decision("handoff")  # one weak guess is no choice: be honest, offer a person
     # One clear guess well ahead of the rest: "did you mean this?" (plus "none of these").
     return Decision("suggest", choices)
-

@@ -42,8 +42,8 @@ FUZZY_MIN_LEN = 4  # shorter words only match exactly: "pay" must not become "da
 FUZZY_CUTOFF = 80.0
 PREFIX_MIN = 5
 CANDIDATES = 8  # entries compared phrase by phrase
-SPECIFIC_ENTRIES = 2
-STEM_SIMILARITY = 0.9  # a word in this few entries singles one out ("ooievaarspas")
+SPECIFIC_ENTRIES = 2  # a word in this few entries singles one out ("ooievaarspas")
+STEM_SIMILARITY = 0.9  # a word with the same Snowball stem as a FAQ word
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,8 @@ class FaqIndex:
         # Stems (Snowball, by the language of the question a word came from): "criancas" and
         # "crianca", "medicos" and "medico" meet even when too short for the prefix rule.
         self._stemmers = _stemmers(self.lang_vocab)
+        # A message word is stemmed once per algorithm (Ukrainian shares Russian's).
+        self._query_stemmers = list(dict.fromkeys(self._stemmers.values()))
         self._by_stem: dict[str, set[str]] = defaultdict(set)
         for lang, words in self.lang_vocab.items():
             stem = self._stemmers.get(lang)
@@ -143,7 +145,7 @@ class FaqIndex:
         for match, score, _ in process.extract(word, bucket, scorer=fuzz.ratio,
                                                score_cutoff=FUZZY_CUTOFF, limit=3):
             found[match] = score / 100
-        for stem in self._stemmers.values():
+        for stem in self._query_stemmers:
             for cand in self._by_stem.get(stem(word), ()):
                 found[cand] = max(found.get(cand, 0.0), STEM_SIMILARITY)
         if len(word) >= PREFIX_MIN:
@@ -254,7 +256,9 @@ def _stemmers(langs: Iterable[str]) -> dict[str, Callable[[str], str]]:
     names = {"nl": "dutch", "en": "english", "ar": "arabic", "es": "spanish", "pt": "portuguese",
              "fr": "french", "tr": "turkish", "ru": "russian", "uk": "russian", "de": "german",
              "it": "italian", "fa": "persian"}
-    return {lang: Stemmer.Stemmer(names[lang]).stemWord for lang in langs if lang in names}
+    algorithms = {names[lang] for lang in langs if lang in names}
+    stemmers = {name: Stemmer.Stemmer(name).stemWord for name in sorted(algorithms)}
+    return {lang: stemmers[names[lang]] for lang in langs if lang in names}
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -114,10 +114,10 @@ class Triage:
         # Ten languages bring about 1,800 phrases; walking each over every message cost
         # about 1 ms a message. An index on each phrase's first word finds the few that
         # can start anywhere in this message.
-        self._order = {id(p): i for i, p in enumerate(
-            [p for ps in categories.values() for p in ps])}
+        alarms = [p for ps in categories.values() for p in ps]
+        self._order = {id(p): i for i, p in enumerate(alarms)}
         self._category = {id(p): c for c, ps in categories.items() for p in ps}
-        self._alarms = _FirstWordIndex([p for ps in categories.values() for p in ps])
+        self._alarms = _FirstWordIndex(alarms)
         self._exceptions = _FirstWordIndex(exceptions)
 
     def check(self, normalised_text: str) -> Alarm | None:

@@ -64,7 +64,7 @@ TIMER_EVERY = 24 * 3600  # set the disappearing timer again after this long
 SEEN_KEEP = 20_000  # envelopes remembered to drop a redelivery
 RECONNECT_MAX = 30.0
 VOLUNTEER_NAME = "a volunteer"
-# A message of the bot's own text, quoted back by a volunteer, shows which ticket it is.
+# Signal has no buttons: the notice says how to take the ticket.
 CARD_HINT = "Reply /claim {n} to take it."
 
 

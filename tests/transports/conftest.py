@@ -19,6 +19,19 @@ GROUP = -1001234
 SECRET = "telegram-test-secret-0123456789"
 
 
+@asynccontextmanager
+async def running_service(content: Content, settings: Settings) -> AsyncIterator[Service]:
+    """A started helpdesk whose Telegram side polls fast and skips Telegram's flood limits."""
+    service = Service(content, settings, telegram_options={
+        "rate_limiter": AIORateLimiter(group_max_rate=0, overall_max_rate=0, max_retries=3),
+        "poll_timeout": 1})
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.stop()
+
+
 @pytest.fixture
 def helpdesk(content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
              ) -> Callable[..., object]:
@@ -35,13 +48,7 @@ def helpdesk(content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             fake.add_group(GROUP, forum=forum)
         settings = Settings(tmp_path / "data", TelegramSettings(
             FakeTelegram.TOKEN, fake.base_url, GROUP, allow))
-        service = Service(content, settings, telegram_options={
-            "rate_limiter": AIORateLimiter(group_max_rate=0, overall_max_rate=0, max_retries=3),
-            "poll_timeout": 1})
-        await service.start()
-        try:
+        async with running_service(content, settings) as service:
             yield service
-        finally:
-            await service.stop()
 
     return run

@@ -12,14 +12,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from telegram.ext import AIORateLimiter
 
 from bot.content import Content
 from bot.service import Service
 from bot.settings import Settings, SettingsError, SignalSettings, TelegramSettings
 from tests.fakes.signal_server import FakeSignal, Group
 from tests.fakes.telegram_server import FakeTelegram
-from tests.transports.conftest import GROUP, SECRET
+from tests.transports.conftest import GROUP, SECRET, running_service
 from tests.transports.test_telegram import FAMILY_A as TG_FAMILY
 from tests.transports.test_telegram import card_of
 
@@ -45,14 +44,8 @@ async def running(content: Content, data: Path, signal: FakeSignal, *,
                               GROUP if telegram_room else None, frozenset())
     settings = Settings(data, tg, SignalSettings(
         FakeSignal.NUMBER, signal.service, False, group.id if group else None, WEEK))
-    service = Service(content, settings, telegram_options={
-        "rate_limiter": AIORateLimiter(group_max_rate=0, overall_max_rate=0, max_retries=3),
-        "poll_timeout": 1})
-    await service.start()
-    try:
+    async with running_service(content, settings) as service:
         yield service
-    finally:
-        await service.stop()
 
 
 @pytest.fixture
