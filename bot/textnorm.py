@@ -58,6 +58,16 @@ _LOOSE_LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
 _NON_WORD = re.compile(r"[\W_]+")
 # A Latin "i" typed inside a Cyrillic word (keyboards without і): "вагiтна" is "вагітна".
 _LATIN_I_IN_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff])i|i(?=[\u0400-\u04ff])")
+# Arabic writers glue the article and prepositions onto a Dutch word: "الhuisarts",
+# "بالIND", "عالgemeente". The Dutch word stands alone; a bare prefix is dropped.
+_ARABIC_BEFORE_LATIN = re.compile(r"\b([\u0600-\u06ff]+)(?=[a-z])")
+_ARABIC_PREFIXES = frozenset({"ال", "وال", "بال", "فال", "كال", "لل", "عال", "ب", "و", "ل", "ف",
+                              "ع", "وب", "ول"})
+
+
+def _split_arabic_prefix(match: re.Match[str]) -> str:
+    arabic = match.group(1)
+    return "" if arabic in _ARABIC_PREFIXES else arabic + " "
 
 
 def clean(text: str, limit: int | None = None) -> str:
@@ -88,6 +98,7 @@ def normalise(text: str) -> str:
     text = text.translate(_FOLD)
     text = _LOOSE_LATIN_MARKS.sub("", text)
     text = _LATIN_I_IN_CYRILLIC.sub("\u0456", text)
+    text = _ARABIC_BEFORE_LATIN.sub(_split_arabic_prefix, text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

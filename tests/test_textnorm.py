@@ -32,3 +32,11 @@ def test_every_apostrophe_a_ukrainian_keyboard_types_reads_the_same():
 def test_a_latin_i_typed_inside_a_ukrainian_word_reads_as_cyrillic():
     assert normalise("вагiтна") == normalise("вагітна")  # the first i is Latin
     assert normalise("i need a doctor") == "i need a doctor"  # Latin text is left alone
+
+
+def test_a_dutch_word_glued_to_an_arabic_prefix_stands_alone():
+    # "the huisarts", "at the IND", "to the gemeente": the word matches the FAQ's "huisarts"
+    assert normalise("الhuisarts") == "huisarts"
+    assert normalise("روحت عالgemeente بالIND") == "روحت gemeente ind"
+    # An Arabic word, not a prefix, stays as a word of its own
+    assert normalise("مدرسهschool") == "مدرسه school"

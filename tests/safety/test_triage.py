@@ -52,8 +52,15 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
                  "ik schrok me dood", "dit examen maakt me kapot",
                  "my husband hits me sometimes who can help",
                  "i left him because he beat me, can i get my own permit",
-                 "can we go to prison for having no papers", "my son is missing school a lot"]:
+                 "can we go to prison for having no papers", "my son is missing school a lot",
+                 # "the waiting list at the psychologist is long": الانتظار is one letter
+                 # from الانتحار (suicide)
+                 "قائمة الانتظار عند الطبيب النفسي طويلة",
+                 # "no practice will take me": "me prendre" is one letter from "me pendre"
+                 "aucun cabinet veut me prendre", "je dois me rendre a la mairie"]:
         assert check(normalise(text)) is None, text
+    for text in ["بفكر بالانتحار", "افكر في الانتحار كل يوم", "je veux me pendre"]:
+        assert check(normalise(text)) is not None, text
 
 
 def test_a_phrase_without_words_is_refused():
