@@ -44,7 +44,8 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
     check = content.emergency.triage.check
     for text in ["my partner is hurting me right now", "i want to kill myself",
                  "my baby is not breathing", "my boss locked me in the house",
-                 "mijn man slaat me nu", "ik wil niet meer leven", "mijn baby ademt niet"]:
+                 "mijn man slaat me nu", "ik wil niet meer leven", "mijn baby ademt niet",
+                 "my son drank bleach", "mijn zoon heeft bleekwater gedronken"]:
         assert check(normalise(text)) is not None, text
     for text in ["this exam is killing me", "she killed it on stage",
                  "can i get my own permit after domestic violence",
@@ -53,6 +54,7 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
                  "my husband hits me sometimes who can help",
                  "i left him because he beat me, can i get my own permit",
                  "can we go to prison for having no papers", "my son is missing school a lot",
+                 "can i clean the mould in our room with bleach",
                  # "the waiting list at the psychologist is long": الانتظار is one letter
                  # from الانتحار (suicide)
                  "قائمة الانتظار عند الطبيب النفسي طويلة",
