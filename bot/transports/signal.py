@@ -49,6 +49,7 @@ from bot.handoff.cards import Card
 from bot.handoff.desk import Desk, Unreachable, Verdict, Volunteer
 from bot.logs import quiet_libraries
 from bot.settings import SettingsError, SignalSettings
+from bot.transports.card_state import CardStates
 from bot.transports.recent import RecentMessages
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class SignalTransport:
         self.seen = SeenEnvelopes()
         self.recent: RecentMessages[str, int] = RecentMessages(DELETABLE_SECONDS)
         self._timer_set: dict[str, float] = {}
-        self._card_locks: dict[int, asyncio.Lock] = {}
+        self.cards = CardStates(CHANNEL)
         self._receiver: asyncio.Task | None = None
 
     @property
@@ -377,8 +378,8 @@ class SignalTransport:
 
     async def show(self, card: Card, ref: str | None) -> str | None:
         assert self.desk is not None and self.group_id is not None
-        async with self._lock(card.ticket):
-            state = await self._state(card.ticket)
+        async with self.cards.lock(card.ticket):
+            state = await self.cards.read(self.desk.store, card.ticket)
             text = card.text + ("\n" + CARD_HINT.format(n=card.ticket) if card.claimable else "")
             if state.get("text") == text:
                 return ref
@@ -399,22 +400,13 @@ class SignalTransport:
 
     async def post(self, card: Card, ref: str | None, text: str) -> str | None:
         assert self.desk is not None and self.group_id is not None
-        async with self._lock(card.ticket):
-            state = await self._state(card.ticket)
+        async with self.cards.lock(card.ticket):
+            state = await self.cards.read(self.desk.store, card.ticket)
             # Quoting the card shows which ticket this belongs to; a quote-reply to it answers.
             sent = await self._send_text(self.group_id, f"#{card.ticket} {text}",
                                          quote=state.get("card"))
             await self.desk.store.link(self.name, f"msg:{sent}", card.ticket)
             return json.dumps(state) if state else None
-
-    def _lock(self, ticket: int) -> asyncio.Lock:
-        return self._card_locks.setdefault(ticket, asyncio.Lock())
-
-    async def _state(self, ticket: int) -> dict:
-        # Read inside the ticket's lock: the desk's copy may predate a concurrent update.
-        assert self.desk is not None
-        raw = await self.desk.store.card_ref(ticket, self.name)
-        return json.loads(raw) if raw else {}
 
 
 def _status(exc: BaseException) -> int | None:

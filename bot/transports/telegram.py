@@ -58,6 +58,7 @@ from bot.handoff.cards import Card
 from bot.handoff.desk import Desk, Unreachable, Verdict, Volunteer
 from bot.logs import quiet_libraries
 from bot.settings import SettingsError, TelegramSettings
+from bot.transports.card_state import CardStates
 from bot.transports.recent import RecentMessages
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class TelegramTransport:
         self.poll_timeout = poll_timeout
         self.forum = False
         self.recent: RecentMessages[int, int] = RecentMessages(DELETABLE_SECONDS)
-        self._card_locks: dict[int, asyncio.Lock] = {}
+        self.cards = CardStates(CHANNEL)
         builder = (ApplicationBuilder().token(settings.token)
                    .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
                    # updates of different people run side by side; the engine keeps
@@ -335,8 +336,8 @@ class TelegramTransport:
         assert self.desk is not None
         chat = self.settings.volunteer_chat
         assert chat is not None  # only a transport with a group is a room
-        async with self._lock(card.ticket):
-            state = await self._ref(card.ticket)
+        async with self.cards.lock(card.ticket):
+            state = await self.cards.read(self.desk.store, card.ticket)
             markup = keyboard((Button("Claim", f"claim:{card.ticket}"),) if card.claimable else ())
             shown = False
             if "card" in state:
@@ -363,8 +364,8 @@ class TelegramTransport:
 
     async def post(self, card: Card, ref: str | None, text: str) -> str | None:
         assert self.desk is not None
-        async with self._lock(card.ticket):
-            state = await self._ref(card.ticket)
+        async with self.cards.lock(card.ticket):
+            state = await self.cards.read(self.desk.store, card.ticket)
             if card.status == "claimed":
                 await self._ensure_topic(card, state)
             thread = state.get("thread") if card.status == "claimed" else None
@@ -395,14 +396,6 @@ class TelegramTransport:
         state["thread"] = topic.message_thread_id
         await self.desk.store.link(self.name, f"thread:{topic.message_thread_id}", card.ticket)
         await self._save(card.ticket, state)
-
-    def _lock(self, ticket: int) -> asyncio.Lock:
-        return self._card_locks.setdefault(ticket, asyncio.Lock())
-
-    async def _ref(self, ticket: int) -> dict:
-        assert self.desk is not None
-        raw = await self.desk.store.card_ref(ticket, self.name)
-        return json.loads(raw) if raw else {}
 
     async def _save(self, ticket: int, state: dict) -> str:
         assert self.desk is not None
