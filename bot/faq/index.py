@@ -120,8 +120,9 @@ class FaqIndex:
         for w in self._vocab_sorted:
             by_initial[w[0]].append(w)
         self._by_initial = dict(by_initial)
-        # Stems (Snowball, by the language of the question a word came from): "criancas" and
-        # "crianca", "medicos" and "medico" meet even when too short for the prefix rule.
+        # Stems (bot/faq/stemming.py, by the language of the question a word came from):
+        # "criancas" and "crianca", "medicos" and "medico" meet even when too short for the
+        # prefix rule.
         self._stemmers = stemmers(self.lang_vocab)
         # A message word is stemmed once per algorithm (Ukrainian shares Russian's).
         self._query_stemmers = list(dict.fromkeys(self._stemmers.values()))
