@@ -43,7 +43,9 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "not_text_private": (), "rate_limited": (), "paused": (), "scrubbed": (),
 }
 MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
-                 "single_choice_score", "max_suggestions")
+                 "single_choice_score", "max_suggestions", "agreed_score", "agreed_coverage",
+                 "letters_score", "letters_lead", "outside_ratio")
+MATCHING_MAX = {"outside_ratio": 1000}  # a ratio in %; the other keys are scores 0..100
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class Content:
     warnings: list[Problem] = field(default_factory=list)
     # Thresholds for one language (its questions score differently): see config.yaml.
     matching_by_language: dict[str, Matching] = field(default_factory=dict)
+    # Theme -> messages the FAQ does not answer (out_of_scope.yaml): a message closest to
+    # one of these themes is never answered confidently.
+    out_of_scope: dict[str, list[str]] = field(default_factory=dict)
 
     def matching_for(self, lang: str) -> Matching:
         return self.matching_by_language.get(lang, self.matching)
@@ -133,6 +138,7 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
     ui = {code: _ui(root / "ui" / f"{code}.yaml", problems) for code in languages}
     smalltalk = _smalltalk(root / "smalltalk.yaml", languages, problems)
     emergency = _emergency(root / "safety" / "emergency.yaml", languages, today, problems)
+    out_of_scope = _out_of_scope(root / "out_of_scope.yaml", languages, problems)
     faq: list[FaqEntry] = []
     try:
         faq, faq_warnings = load_faq(root / "faq", languages, today)
@@ -145,7 +151,8 @@ def load_content(root: Path | None = None, today: dt.date | None = None) -> Cont
                    fallback_language=fallback, matching=matching, session_idle_minutes=idle,
                    language_info=language_info, faq=faq, ui=ui, smalltalk=smalltalk,
                    emergency=emergency, volunteers=volunteers, safety=safety,
-                   warnings=problems, matching_by_language=by_language)
+                   warnings=problems, matching_by_language=by_language,
+                   out_of_scope=out_of_scope)
 
 
 def _load(path: Path, problems: list[Problem]) -> Any:
@@ -171,9 +178,10 @@ def _matching(path: Path, data: LineDict, key: str, base: Matching,
     values: dict[str, Any] = {}
     for name in MATCHING_KEYS:
         value = block.get(name, getattr(base, name))
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 100:
+        top = MATCHING_MAX.get(name, 100)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= top:
             problems.append(Problem(path, block.line_of(name),
-                                    f"'{key}.{name}' must be a number from 0 to 100"))
+                                    f"'{key}.{name}' must be a number from 0 to {top}"))
             value = getattr(base, name)
         values[name] = value
     matching = Matching(**values)
@@ -417,6 +425,37 @@ def _smalltalk(path: Path, languages: tuple[str, ...], problems: list[Problem]
             else:
                 result.setdefault(intent, {})[lang] = [str(p) for p in phrases]
     return result
+
+
+def _out_of_scope(path: Path, languages: tuple[str, ...], problems: list[Problem]
+                  ) -> dict[str, list[str]]:
+    """Theme -> messages, from `out_of_scope.yaml` (language -> theme -> messages) and
+    `translations/<lang>/out_of_scope.yaml` (theme -> messages). A theme's messages in all
+    languages go together, as an entry's questions do. Optional: without these files,
+    nothing is ruled out this way."""
+    by_lang: list[tuple[Path, Any, Any]] = []
+    data = _load(path, problems) if path.is_file() else None
+    if isinstance(data, LineDict):
+        by_lang += [(path, data, data[code]) for code in data if code in languages]
+    elif data is not None:
+        problems.append(Problem(path, line_of(data, 1), "expected one block per language"))
+    for code in languages:
+        overlay = path.parent / "translations" / code / path.name
+        if overlay.is_file():
+            by_lang.append((overlay, None, _load(overlay, problems)))
+    themes: dict[str, list[str]] = {}
+    for source, parent, block in by_lang:
+        if not isinstance(block, LineDict):
+            problems.append(Problem(source, line_of(block, 1) if parent is None else 1,
+                                    "expected themes, each with a list of messages"))
+            continue
+        for theme, texts in block.items():
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                problems.append(Problem(source, block.line_of(theme),
+                                        f"'{theme}' must be a list of messages"))
+                continue
+            themes.setdefault(str(theme), []).extend(texts)
+    return themes
 
 
 def _emergency_overlay(data: LineDict, path: Path, lang: str, problems: list[Problem]) -> None:

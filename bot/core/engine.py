@@ -79,7 +79,8 @@ class Engine:
                   for phrases in content.smalltalk.get(intent, {}).values() for p in phrases
                   if len(normalise(p).split()) == 1}
         language_stopwords = frozenset().union(*(i.stopwords for i in content.language_info.values()))
-        self.index = FaqIndex(content.faq, language_stopwords | filler)
+        self.index = FaqIndex(content.faq, language_stopwords | filler,
+                              out_of_scope=content.out_of_scope.values())
         self.smalltalk = SmallTalk(content.smalltalk, language_stopwords)
         self.languages = LanguageGuesser(
             self.index.lang_vocab,

@@ -19,6 +19,9 @@ Three signals over normalised text, all built on rapidfuzz:
 3. Phrase similarity (token_sort_ratio on content words) against the same
    entries' questions, above the floor that unrelated texts reach anyway.
 
+Besides the score, each result carries the letter view's opinion
+(bot/faq/letters.py): a second reading that decide.py uses as a check.
+
 The word lookup preselects candidates, so a catalogue 100x the shipped one
 stays fast (bench/matching.py). Whether to answer, offer choices or offer a
 person is decided in bot/faq/decide.py.
@@ -35,6 +38,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.faq.letters import LetterView
 from bot.faq.model import FaqEntry
 from bot.faq.stemming import stemmers
 from bot.textnorm import normalise
@@ -58,6 +62,11 @@ class Scored:
     coverage: float = 1.0  # share of the message's word weight this entry explains, 0..1
     words: int = 1  # how many of the message's words point at this entry
     specific: bool = False  # one of them is used by at most SPECIFIC_ENTRIES entries
+    # The letter view (bot/faq/letters.py):
+    letters: float = 0.0  # this entry's letter similarity, 0..1
+    letters_first: bool = False  # it ranks this entry first of all entries
+    letters_lead: float = 0.0  # ... by this much (0..1)
+    letters_outside: float = 0.0  # the closest out-of-scope theme's letter similarity
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,9 @@ class Weights:
 
 class FaqIndex:
     def __init__(self, entries: Iterable[FaqEntry], stopwords: Iterable[str],
-                 weights: Weights | None = None):
+                 weights: Weights | None = None,
+                 out_of_scope: Iterable[Iterable[str]] = ()):
+        """out_of_scope: messages the FAQ does not answer, as editors listed them, by theme."""
         self.weights = weights or Weights()
         self.stopwords = frozenset(normalise(w) for w in stopwords)
         self.entries: list[FaqEntry] = list(entries)
@@ -133,6 +144,10 @@ class FaqIndex:
                 for w in words:
                     if w in self._postings:
                         self._by_stem[stem(w)].add(w)
+        not_ours = [[" ".join(self.content_words(normalise(text))) for text in theme]
+                    for theme in out_of_scope]
+        self.letters = LetterView([[q for q, _ in variants] for variants in self._variants],
+                                  not_ours)
         # Per-index cache: the same typo arrives again and again.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_uncached)
 
@@ -219,6 +234,7 @@ class FaqIndex:
         coverage = {idx: ev / total_weight for idx, ev in evidence.items()}
         candidates = sorted(coverage, key=coverage.__getitem__, reverse=True)[:CANDIDATES]
         query = " ".join(words)
+        letters = self.letters.rank(query)
         w = self.weights.coverage
         fit_share = self.weights.variant_fit
         floor = self.weights.phrase_floor
@@ -237,8 +253,12 @@ class FaqIndex:
             fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
             score = (100 * w * coverage[idx] + 100 * fit_share * fit
                      + (1 - w - fit_share) * phrase)
+            first = letters.first == idx
             scored.append(Scored(self.ids[idx], round(score, 2), lang, round(coverage[idx], 3),
-                                 hits[idx], idx in specific))
+                                 hits[idx], idx in specific,
+                                 round(letters.similarity.get(idx, 0.0), 4), first,
+                                 round(letters.lead, 4) if first else 0.0,
+                                 round(letters.outside, 4)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 

@@ -45,7 +45,10 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
     for text in ["my partner is hurting me right now", "i want to kill myself",
                  "my baby is not breathing", "my boss locked me in the house",
                  "mijn man slaat me nu", "ik wil niet meer leven", "mijn baby ademt niet",
-                 "my son drank bleach", "mijn zoon heeft bleekwater gedronken"]:
+                 "my son drank bleach", "mijn zoon heeft bleekwater gedronken",
+                 # found missing by the second blind set
+                 "i cut my hand very deep blood everywhere cant stop it",
+                 "ibni bala3 battariye w 3am yebke", "кровь хлещет после родов"]:
         assert check(normalise(text)) is not None, text
     for text in ["this exam is killing me", "she killed it on stage",
                  "can i get my own permit after domestic violence",
@@ -59,7 +62,8 @@ def test_bundled_phrases_catch_danger_and_spare_idioms(content):
                  # from الانتحار (suicide)
                  "قائمة الانتظار عند الطبيب النفسي طويلة",
                  # "no practice will take me": "me prendre" is one letter from "me pendre"
-                 "aucun cabinet veut me prendre", "je dois me rendre a la mairie"]:
+                 "aucun cabinet veut me prendre", "je dois me rendre a la mairie",
+                 "este frio holandes me esta matando jaja", "ce froid hollandais va me tuer"]:
         assert check(normalise(text)) is None, text
     for text in ["بفكر بالانتحار", "افكر في الانتحار كل يوم", "je veux me pendre"]:
         assert check(normalise(text)) is not None, text
