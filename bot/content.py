@@ -433,21 +433,22 @@ def _out_of_scope(path: Path, languages: tuple[str, ...], problems: list[Problem
     `translations/<lang>/out_of_scope.yaml` (theme -> messages). A theme's messages in all
     languages go together, as an entry's questions do. Optional: without these files,
     nothing is ruled out this way."""
-    by_lang: list[tuple[Path, Any, Any]] = []
+    # (file, line, theme -> messages) per language
+    blocks: list[tuple[Path, int, Any]] = []
     data = _load(path, problems) if path.is_file() else None
     if isinstance(data, LineDict):
-        by_lang += [(path, data, data[code]) for code in data if code in languages]
+        blocks += [(path, data.line_of(code), data[code]) for code in data if code in languages]
     elif data is not None:
         problems.append(Problem(path, line_of(data, 1), "expected one block per language"))
     for code in languages:
         overlay = path.parent / "translations" / code / path.name
         if overlay.is_file():
-            by_lang.append((overlay, None, _load(overlay, problems)))
+            block = _load(overlay, problems)
+            blocks.append((overlay, line_of(block, 1), block))
     themes: dict[str, list[str]] = {}
-    for source, parent, block in by_lang:
+    for source, line, block in blocks:
         if not isinstance(block, LineDict):
-            problems.append(Problem(source, line_of(block, 1) if parent is None else 1,
-                                    "expected themes, each with a list of messages"))
+            problems.append(Problem(source, line, "expected themes, each with a list of messages"))
             continue
         for theme, texts in block.items():
             if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):

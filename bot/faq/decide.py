@@ -46,17 +46,16 @@ def decide(ranked: list[Scored], m: Matching) -> Decision:
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     # One common word ("school", "money") is a topic, not a question: offer choices.
     pointed = best.words >= 2 or best.specific
-    outside = best.letters_outside >= best.letters * m.outside_ratio / 100
-    sure = (best.score >= m.answer_score and best.score - runner_up >= m.answer_margin
-            and 100 * best.coverage >= m.answer_coverage)
+    ahead = best.score - runner_up >= m.answer_margin
+    sure = best.score >= m.answer_score and 100 * best.coverage >= m.answer_coverage
     agreed = (best.letters_first and best.score >= m.agreed_score
-              and best.score - runner_up >= m.answer_margin
               and 100 * best.coverage >= m.agreed_coverage
               and 100 * best.letters >= m.letters_score and 100 * best.letters_lead >= m.letters_lead)
     # A theme holds back both routes: measured, "my dog needs a vaccine" otherwise gets
     # the vaccinations entry from the word score alone. The price: a short question can
     # sit near a theme by chance (3% of the FAQ's own questions) and gets "did you mean".
-    if pointed and (sure or agreed) and not outside:
+    outside = best.letters_outside >= best.letters * m.outside_ratio / 100
+    if pointed and ahead and (sure or agreed) and not outside:
         return Decision("answer", (best,))
     floor = max(m.suggest_score, best.score - SUGGEST_WINDOW)
     choices = tuple(s for s in ranked if s.score >= floor)[:m.max_suggestions]

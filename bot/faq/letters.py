@@ -10,8 +10,8 @@ with every entry at once (cosine). Shared pieces survive endings and typos.
 
 The two readings make different mistakes, so the engine trusts a lower word
 score when both pick the same entry (bot/faq/decide.py). Messages the FAQ does
-not answer, as editors listed them (`out_of_scope.yaml`), are one more vector:
-when a message is closest to those, no entry is answered confidently.
+not answer, as editors listed them (`out_of_scope.yaml`), are one vector per
+theme; decide.py answers nothing when a theme is much closer than the entry.
 
 Measured on content/eval/ (ten languages): the right entry ranks first for 94%
 of the questions, as with the word index, and when both agree they are right
@@ -45,14 +45,15 @@ class LetterView:
         football...), as normalised content words. A group is one class: a theme is
         as close-knit as an entry, the whole list is not.
         """
-        self._pieces_cache: dict[str, list[str]] = {}
         entries = list(entries)
+        self._entries = len(entries)  # classes from here on are out-of-scope themes
         classes = [*entries, *not_ours]
+        cache: dict[str, list[str]] = {}  # the FAQ's words recur across its questions
         counts: list[Counter[str]] = []
         for questions in classes:
             count: Counter[str] = Counter()
             for question in questions:
-                count.update(set(self._pieces(question)))
+                count.update(set(_pieces(question, cache)))
             counts.append(count)
         n = max(len(classes), 1)
         spread: Counter[str] = Counter()
@@ -61,39 +62,38 @@ class LetterView:
         self._idf = {p: math.log(1 + n / k) for p, k in spread.items()}
         self._unknown = math.log(1 + n)
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for position, count in enumerate(counts):
+        for label, count in enumerate(counts):
             vector = {p: (1 + math.log(k)) * self._idf[p] for p, k in count.items()}
             norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-            label = position if position < len(entries) else len(entries) - 1 - position
             for p, x in vector.items():
                 self._postings[p].append((label, x / norm))
-        self._pieces_cache.clear()  # the build's words; messages bring their own
-
-    def _pieces(self, text: str) -> list[str]:
-        out: list[str] = []
-        cache = self._pieces_cache
-        for word in text.split():
-            pieces = cache.get(word)
-            if pieces is None:
-                padded = f" {word} "
-                pieces = [padded[i:i + SIZE] for i in range(len(padded) - SIZE + 1)]
-                cache[word] = pieces
-            out.extend(pieces)
-        return out
 
     def rank(self, content_words: str) -> LetterRanking:
         """content_words: the message, normalised, without stopwords."""
-        pieces = Counter(self._pieces(content_words))
-        if len(self._pieces_cache) > 50_000:  # messages bring new words forever: stay small
-            self._pieces_cache.clear()
+        pieces = Counter(_pieces(content_words, {}))
         query = {p: (1 + math.log(k)) * self._idf.get(p, self._unknown) for p, k in pieces.items()}
         norm = math.sqrt(sum(x * x for x in query.values())) or 1.0
         totals: dict[int, float] = defaultdict(float)
         for p, x in query.items():
             for label, y in self._postings.get(p, ()):
                 totals[label] += x * y
-        similarity = {label: total / norm for label, total in totals.items() if label >= 0}
-        outside = max((total / norm for label, total in totals.items() if label < 0), default=0.0)
+        similarity = {label: total / norm for label, total in totals.items()
+                      if label < self._entries}
+        outside = max((total / norm for label, total in totals.items()
+                       if label >= self._entries), default=0.0)
         top = sorted(similarity.items(), key=lambda kv: (-kv[1], kv[0]))[:2] or [(-1, 0.0)]
         lead = top[0][1] - (top[1][1] if len(top) > 1 else 0.0)
         return LetterRanking(similarity, top[0][0], lead, outside)
+
+
+def _pieces(text: str, cache: dict[str, list[str]]) -> list[str]:
+    """The SIZE-letter pieces of each word, padded with a space on both sides."""
+    out: list[str] = []
+    for word in text.split():
+        pieces = cache.get(word)
+        if pieces is None:
+            padded = f" {word} "
+            pieces = [padded[i:i + SIZE] for i in range(len(padded) - SIZE + 1)]
+            cache[word] = pieces
+        out.extend(pieces)
+    return out

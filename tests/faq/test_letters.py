@@ -4,12 +4,18 @@ out-of-scope themes that keep look-alike questions from being answered."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from bot.content import Content
+import pytest
+import yaml
+
+from bot.content import Content, load_content
 from bot.core.engine import Engine
 from bot.faq.decide import Matching, decide
+from bot.faq.index import FaqIndex
 from bot.faq.letters import LetterView
 from bot.textnorm import normalise
+from bot.yaml_lines import ContentError
 
 from .test_index import entry
 
@@ -29,7 +35,6 @@ def test_an_out_of_scope_theme_is_measured_apart_from_the_entries():
 
 
 def test_a_theme_stops_a_confident_answer_the_entry_would_get():
-    from bot.faq.index import FaqIndex
     faq = [entry("child.vaccinations", "can my baby get vaccinations", "vaccines for my child",
                  "where do children get vaccines"),
            entry("health.doctor", "can i see a doctor without papers")]
@@ -59,10 +64,24 @@ def test_bundled_content_answers_other_word_forms_and_dialect(content: Content):
 
 
 def test_bundled_out_of_scope_themes_load_in_every_language(content: Content):
-    themes = content.out_of_scope
-    assert len(themes) >= 25
-    text = " ".join(t for texts in themes.values() for t in texts)
-    assert "vet" in text or "dierenarts" in text
+    loaded = {t for texts in content.out_of_scope.values() for t in texts}
+    base = yaml.safe_load((content.root / "out_of_scope.yaml").read_text(encoding="utf-8"))
+    for lang in content.languages:
+        overlay = content.root / "translations" / lang / "out_of_scope.yaml"
+        themes = (yaml.safe_load(overlay.read_text(encoding="utf-8")) if overlay.is_file()
+                  else base[lang])
+        first = next(iter(themes.values()))[0]
+        assert first in loaded, lang
+
+
+def test_a_theme_that_is_not_a_list_is_an_error_with_its_line(content_copy: Path):
+    overlay = content_copy / "translations" / "es" / "out_of_scope.yaml"
+    overlay.write_text("mascotas:\n  - mi perro esta enfermo\nfutbol: quien gano\n",
+                       encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_content(content_copy)
+    assert any(p.path == overlay and p.line == 3 and "futbol" in p.message
+               for p in exc.value.problems)
 
 
 def test_no_out_of_scope_theme_swallows_an_entry(content: Content):
