@@ -90,7 +90,8 @@ def main() -> None:
     weights = Weights(coverage=args.coverage, variant_fit=args.fit, unknown_word=args.unknown,
                       centrality=args.centrality, phrase_scorer=args.phrase,
                       phrase_floor=args.floor)
-    index = FaqIndex(content.faq, engine.index.stopwords, weights)
+    index = FaqIndex(content.faq, engine.index.stopwords, weights,
+                     out_of_scope=content.out_of_scope.values())
     cases = load_cases(args.files, set(content.faq_by_id))
     rows = []
     for case in cases:
