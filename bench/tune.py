@@ -1,40 +1,56 @@
-"""Where do the eval cases land? Rank of the right entry, scores, and threshold trade-offs.
+"""Where do the eval cases land? Rank of the right entry, confidence and its trade-offs.
 
-    .venv/bin/python bench/tune.py content/eval/*.yaml [--holdout] [--coverage 0.3 ...]
+    .venv/bin/python bench/tune.py content/eval/*.yaml [--fit] [--holdout] [--coverage 0.3 ...]
 
-Prints, for a grid of thresholds, the foundation metrics of the engine's own
-rule (bot/faq/decide.py); used to choose the values in content/config.yaml.
-`--holdout` chooses thresholds on half the cases and reports the other half.
-Runs the real index, not the whole engine, so the emergency and small-talk
-cases are left out (they do not depend on thresholds).
+Prints the foundation metrics of the engine's own rule (bot/faq/decide.py) for a
+range of `answer_confidence` values; used to choose the one in content/config.yaml.
+`--fit` fits the confidence weights (bot/faq/confidence.py) again on these cases and
+prints the block to paste there. `--holdout` leaves one eval set out at a time (the
+file name up to its first "-": foundation, languages, fresh, ...), fits the weights
+and chooses the threshold on the others, and reports the set left out.
+Runs the real index, not the whole engine, so the emergency and small-talk cases
+are left out (they do not depend on thresholds).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content import load_content  # noqa: E402
+from bot.content import Content, load_content  # noqa: E402
 from bot.core.engine import Engine  # noqa: E402
-from bot.evaluation import SPECIAL, load_cases  # noqa: E402
-from bot.faq.decide import Matching, decide  # noqa: E402
-from bot.faq.index import FaqIndex, Weights  # noqa: E402
+from bot.evaluation import SPECIAL, Case, load_cases  # noqa: E402
+from bot.faq.confidence import FITTED, SIGNALS, Model, fit, signals  # noqa: E402
+from bot.faq.decide import decide  # noqa: E402
+from bot.faq.index import FaqIndex, Scored, Weights  # noqa: E402
 from bot.textnorm import clean, normalise  # noqa: E402
 
+THRESHOLDS = (85, 88, 90, 91, 92, 93, 94, 95, 96, 97)
 
-def measure(rows: list, a: float, m: float, cov: float, s: float) -> dict[str, float]:
-    """The engine's own rule (bot/faq/decide.py) at these thresholds."""
-    rule = Matching(answer_score=a, answer_margin=m, answer_coverage=cov, suggest_score=s)
-    in_scope = sum(1 for _, ids, _ in rows if ids)
+
+@dataclass(frozen=True)
+class Row:
+    set: str  # the eval file's name up to its first "-"
+    case: Case
+    ids: list[str]  # the FAQ ids that are right; none: out of scope
+    ranked: list[Scored]
+
+
+def measure(rows: list[Row], content: Content, confidence: float,
+            model: Model) -> dict[str, float]:
+    """The engine's own rule (bot/faq/decide.py), each case with its language's settings."""
+    in_scope = sum(1 for r in rows if r.ids)
     oos = len(rows) - in_scope
     offered = answered = wrong = oos_ans = 0
-    for _case, ids, ranked in rows:
-        decision = decide(ranked, rule)
+    for row in rows:
+        ids = row.ids
+        rule = replace(content.matching_for(row.case.lang or ""), answer_confidence=confidence)
+        decision = decide(row.ranked, rule, model)
         chosen = [x.entry_id for x in decision.entries]
         if decision.outcome == "answer":
             if ids and chosen[0] in ids:
@@ -51,23 +67,33 @@ def measure(rows: list, a: float, m: float, cov: float, s: float) -> dict[str, f
             "oos_answered": 100 * oos_ans / max(1, oos)}
 
 
-def meets(r: dict[str, float]) -> bool:
-    """The foundation issue's limits that thresholds trade against answering more."""
-    return r["wrong"] <= 1.0 and r["oos_answered"] <= 5.0 and r["offered"] >= 95.0
+def fitted(rows: list[Row], l2: float) -> Model:
+    """Weights from the cases whose message found some entry: was the first one right?"""
+    usable = [r for r in rows if r.ranked]
+    return fit([signals(r.ranked) for r in usable],
+               [r.ranked[0].entry_id in r.ids for r in usable], l2=l2)
 
 
-def holdout(rows: list, grid: list) -> None:
-    """Choose thresholds on one half of the cases, report them on the other half."""
-    halves = (rows[0::2], rows[1::2])
-    for name, (fit, check) in (("even->odd", halves), ("odd->even", halves[::-1])):
-        scored = [(p, measure(fit, *p)) for p in grid]
-        feasible = [pr for pr in scored if meets(pr[1])] or scored
-        point, tuned = max(feasible, key=lambda pr: pr[1]["answered"])
-        held = measure(check, *point)
-        print(f"{name}: thresholds {point}: tuned half answered {tuned['answered']:.1f}% "
-              f"wrong {tuned['wrong']:.1f}%; held-out half offered {held['offered']:.1f}% "
-              f"answered {held['answered']:.1f}% wrong {held['wrong']:.2f}% "
-              f"out-of-scope answered {held['oos_answered']:.1f}%")
+def choose(rows: list[Row], content: Content, model: Model, max_wrong: float) -> float:
+    """The lowest threshold (most answers) whose wrong and out-of-scope answers stay in limits."""
+    for t in THRESHOLDS:
+        r = measure(rows, content, t, model)
+        if r["wrong"] <= max_wrong and r["oos_answered"] <= 5.0:
+            return t
+    return THRESHOLDS[-1]
+
+
+def holdout(rows: list[Row], content: Content, l2: float, max_wrong: float) -> None:
+    """Leave one eval set out: fit and choose on the rest, report the one left out."""
+    for name in sorted({r.set for r in rows}):
+        train = [r for r in rows if r.set != name]
+        check = [r for r in rows if r.set == name]
+        model = fitted(train, l2)
+        t = choose(train, content, model, max_wrong)
+        held = measure(check, content, t, model)
+        print(f"{name:>12} left out ({len(check)} cases): threshold {t}: offered "
+              f"{held['offered']:.1f}% answered {held['answered']:.1f}% wrong "
+              f"{held['wrong']:.2f}% out-of-scope answered {held['oos_answered']:.1f}%")
 
 
 def main() -> None:
@@ -78,54 +104,62 @@ def main() -> None:
     ap.add_argument("--floor", type=float, default=Weights.phrase_floor)
     ap.add_argument("--centrality", type=float, default=Weights.centrality)
     ap.add_argument("--phrase", default=Weights.phrase_scorer)
-    ap.add_argument("--fit", type=float, default=Weights.variant_fit)
+    ap.add_argument("--variant-fit", type=float, default=Weights.variant_fit)
     ap.add_argument("--brief", action="store_true", help="only the ranking line")
+    ap.add_argument("--fit", action="store_true",
+                    help="fit the confidence weights on these cases and print them")
+    ap.add_argument("--l2", type=float, default=1.0, help="how hard the fit holds weights back")
+    ap.add_argument("--max-wrong", type=float, default=0.5,
+                    help="--holdout: %% of cases answered wrongly that a threshold may cost")
     ap.add_argument("--holdout", action="store_true",
-                    help="choose thresholds on half the cases, report on the other half")
-    ap.add_argument("--top", type=int, default=15, help="how many threshold sets to print")
+                    help="leave one eval set out at a time: fit on the rest, report it")
     ap.add_argument("--show", type=int, default=0, help="print this many worst in-scope cases")
     args = ap.parse_args()
     content = load_content()
     engine = Engine(content)
-    weights = Weights(coverage=args.coverage, variant_fit=args.fit, unknown_word=args.unknown,
-                      centrality=args.centrality, phrase_scorer=args.phrase,
-                      phrase_floor=args.floor)
+    weights = Weights(coverage=args.coverage, variant_fit=args.variant_fit,
+                      unknown_word=args.unknown, centrality=args.centrality,
+                      phrase_scorer=args.phrase, phrase_floor=args.floor)
     index = FaqIndex(content.faq, engine.index.stopwords, weights,
                      out_of_scope=content.out_of_scope.values())
-    cases = load_cases(args.files, set(content.faq_by_id))
-    rows = []
-    for case in cases:
-        if "emergency" in case.expect or "reply" in case.expect:
-            continue
-        norm = normalise(clean(case.text))
-        if engine.smalltalk.detect(norm):
-            continue
-        ranked = index.search(norm, limit=5)
-        ids = [e for e in case.expect if e not in SPECIAL]
-        rows.append((case, ids, ranked))
-    in_scope = [r for r in rows if r[1]]
-    oos = [r for r in rows if not r[1]]
-    rank = [next((i for i, s in enumerate(r[2]) if s.entry_id in r[1]), 9) for r in in_scope]
+    rows: list[Row] = []
+    for path in args.files:
+        for case in load_cases([path], set(content.faq_by_id)):
+            if "emergency" in case.expect or "reply" in case.expect:
+                continue
+            norm = normalise(clean(case.text))
+            if engine.smalltalk.detect(norm):
+                continue
+            ids = [e for e in case.expect if e not in SPECIAL]
+            rows.append(Row(path.name.split("-")[0], case, ids, index.search(norm, limit=5)))
+    in_scope = [r for r in rows if r.ids]
+    rank = [next((i for i, s in enumerate(r.ranked) if s.entry_id in r.ids), 9) for r in in_scope]
     print(f"in-scope {len(in_scope)}: top1 {sum(x == 0 for x in rank)}, top3 "
-          f"{sum(x < 3 for x in rank)}, top5 {sum(x < 5 for x in rank)}; out-of-scope {len(oos)}")
+          f"{sum(x < 3 for x in rank)}, top5 {sum(x < 5 for x in rank)}; "
+          f"out-of-scope {len(rows) - len(in_scope)}")
     if args.brief:
         return
-    grid = list(itertools.product(range(34, 52, 2), (2, 3, 4, 5, 6, 8), range(40, 58, 2), (25,)))
     if args.holdout:
-        holdout(rows, grid)
+        holdout(rows, content, args.l2, args.max_wrong)
         return
-    print(f"{'answer':>6} {'margin':>6} {'cover':>5} {'suggest':>7} | {'offered':>7} "
-          f"{'answered':>8} {'wrong':>6} {'oos_ans':>7}")
-    results = [(point, measure(rows, *point)) for point in grid]
-    results.sort(key=lambda pr: -pr[1]["answered"])
-    for point, r in [pr for pr in results if meets(pr[1])][:args.top]:
-        print(" ".join(f"{v:>{w}}" for v, w in zip(point, (6, 6, 5, 7), strict=True))
-              + f" | {r['offered']:>6.1f}% {r['answered']:>7.1f}% {r['wrong']:>5.1f}% "
+    model = FITTED
+    if args.fit:
+        model = fitted(rows, args.l2)
+        print(f"# Fitted by `bench/tune.py --fit` on {len(rows)} cases; paste into "
+              "bot/faq/confidence.py:")
+        print(f"FITTED = Model(bias={model.bias:.3f}, weights={{")
+        for name in SIGNALS:
+            print(f'    "{name}": {model.weights[name]:.3f},')
+        print("})")
+    print(f"{'confidence':>10} | {'offered':>7} {'answered':>8} {'wrong':>6} {'oos_ans':>7}")
+    for t in THRESHOLDS:
+        r = measure(rows, content, t, model)
+        print(f"{t:>10} | {r['offered']:>6.1f}% {r['answered']:>7.1f}% {r['wrong']:>5.2f}% "
               f"{r['oos_answered']:>6.1f}%")
     worst = sorted(zip(rank, in_scope, strict=True), key=lambda x: -x[0])[:args.show]
-    for r, (case, ids, ranked) in worst:
-        got = ", ".join(f"{s.entry_id} {s.score:.0f}" for s in ranked[:3])
-        print(f"  rank {r}: {case.text[:55]!r} want {ids} got {got}")
+    for r, row in worst:
+        got = ", ".join(f"{s.entry_id} {s.score:.0f}" for s in row.ranked[:3])
+        print(f"  rank {r}: {row.case.text[:55]!r} want {row.ids} got {got}")
 
 
 if __name__ == "__main__":

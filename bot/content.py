@@ -42,10 +42,10 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "when_day": ("day", "time"), "weekdays": (), "volunteer": (), "not_text": (),
     "not_text_private": (), "rate_limited": (), "paused": (), "scrubbed": (),
 }
-MATCHING_KEYS = ("answer_score", "answer_margin", "answer_coverage", "suggest_score",
-                 "single_choice_score", "max_suggestions", "agreed_score", "agreed_coverage",
-                 "letters_score", "letters_lead", "outside_ratio")
-MATCHING_MAX = {"outside_ratio": 1000}  # a ratio in %; the other keys are scores 0..100
+MATCHING_KEYS = ("answer_confidence", "suggest_score", "single_choice_score", "max_suggestions")
+# Thresholds that answer_confidence replaced: a config that still sets them expects them to act.
+MATCHING_RETIRED = ("answer_score", "answer_margin", "answer_coverage", "agreed_score",
+                    "agreed_coverage", "letters_score", "letters_lead", "outside_ratio")
 
 
 @dataclass(frozen=True)
@@ -175,20 +175,23 @@ def _matching(path: Path, data: LineDict, key: str, base: Matching,
     if not isinstance(block, LineDict):
         problems.append(Problem(path, data.line_of(key), f"'{key}' must be a block"))
         return base
+    for name in block:
+        if name in MATCHING_RETIRED:
+            problems.append(Problem(path, block.line_of(name),
+                                    f"'{key}.{name}' is no longer used: set how sure the bot must "
+                                    "be with 'answer_confidence' (see content/README.md)"))
+        elif name not in MATCHING_KEYS:
+            problems.append(Problem(path, block.line_of(name), f"'{key}.{name}' is not a setting; "
+                                    f"known: {', '.join(MATCHING_KEYS)}"))
     values: dict[str, Any] = {}
     for name in MATCHING_KEYS:
         value = block.get(name, getattr(base, name))
-        top = MATCHING_MAX.get(name, 100)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= top:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 100:
             problems.append(Problem(path, block.line_of(name),
-                                    f"'{key}.{name}' must be a number from 0 to {top}"))
+                                    f"'{key}.{name}' must be a number from 0 to 100"))
             value = getattr(base, name)
         values[name] = value
-    matching = Matching(**values)
-    if matching.suggest_score > matching.answer_score:
-        problems.append(Problem(path, block.line_of("suggest_score"),
-                                "'suggest_score' must not be above 'answer_score'"))
-    return matching
+    return Matching(**values)
 
 
 def matching_by_language(path: Path, data: Any, languages: tuple[str, ...], base: Matching,

@@ -58,11 +58,12 @@ def test_check_names_the_entry_and_line_of_a_missing_answer(content_copy: Path):
 
 
 def test_run_refuses_to_start_on_broken_content(content_copy: Path):
-    (content_copy / "config.yaml").write_text("languages: [nl, en]\nmatching:\n  answer_score: 200\n")
+    (content_copy / "config.yaml").write_text(
+        "languages: [nl, en]\nmatching:\n  answer_confidence: 200\n")
     result = helpdesk("run", content=content_copy, stdin="hello\n")
     assert result.returncode == 1
     assert "config.yaml:3" in result.stderr
-    assert "answer_score" in result.stderr
+    assert "answer_confidence" in result.stderr
 
 
 def test_ask_json_has_the_documented_fields():

@@ -67,6 +67,7 @@ class Scored:
     letters_first: bool = False  # it ranks this entry first of all entries
     letters_lead: float = 0.0  # ... by this much (0..1)
     letters_outside: float = 0.0  # the closest out-of-scope theme's letter similarity
+    message_words: int = 1  # the message's distinct content words (the same for every entry)
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ class FaqIndex:
                                  hits[idx], idx in specific,
                                  round(letters.similarity.get(idx, 0.0), 4), first,
                                  round(letters.lead, 4) if first else 0.0,
-                                 round(letters.outside, 4)))
+                                 round(letters.outside, 4), len(words)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 

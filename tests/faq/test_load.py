@@ -174,7 +174,7 @@ def test_a_language_can_have_thresholds_of_its_own(content_copy):
     config.write_text(text)
     loaded = load_content(content_copy)
     assert loaded.matching_for("ar").suggest_score == 11
-    assert loaded.matching_for("ar").answer_score == loaded.matching.answer_score  # the rest kept
+    assert loaded.matching_for("ar").answer_confidence == loaded.matching.answer_confidence
     assert loaded.matching_for("en") == loaded.matching
 
     config.write_text(text.replace("  ar: {suggest_score: 11}", "  xx: {suggest_score: 11}"))
