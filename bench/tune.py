@@ -131,7 +131,8 @@ def main() -> None:
             if engine.smalltalk.detect(norm):
                 continue
             ids = [e for e in case.expect if e not in SPECIAL]
-            rows.append(Row(path.name.split("-")[0], case, ids, index.search(norm, limit=5)))
+            ranked = index.search(norm, limit=5, lang=case.lang)
+            rows.append(Row(path.name.split("-")[0], case, ids, ranked))
     in_scope = [r for r in rows if r.ids]
     rank = [next((i for i, s in enumerate(r.ranked) if s.entry_id in r.ids), 9) for r in in_scope]
     print(f"in-scope {len(in_scope)}: top1 {sum(x == 0 for x in rank)}, top3 "

@@ -247,7 +247,7 @@ class Engine:
     # -- outcomes ---------------------------------------------------------------------------
 
     def _match(self, norm: str, text: str, lang: str, session: Session) -> Response:
-        ranked = self.index.search(norm, limit=5)
+        ranked = self.index.search(norm, limit=5, lang=lang)
         session.pending_question = text
         session.pending_guesses = tuple(s.entry_id for s in ranked[:3])
         decision = decide(ranked, self.content.matching_for(lang))

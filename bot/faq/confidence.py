@@ -50,16 +50,16 @@ class Model:
         return _sigmoid(z)
 
 
-# Fitted by `bench/tune.py content/eval/*.yaml --fit` on 2026-11-23 (4,823 cases). Read
+# Fitted by `bench/tune.py content/eval/*.yaml --fit` on 2026-11-23 (6,146 cases). Read
 # as: each signal's weight per unit, all added to the bias, then turned into 0..1.
-FITTED = Model(bias=-6.406, weights={
-    "score": 3.658,
-    "margin": 4.273,
-    "coverage": 3.446,
-    "words": 2.345,
-    "letters_agree": 2.582,
-    "outside": -0.971,
-    "message_words": 3.457,
+FITTED = Model(bias=-6.551, weights={
+    "score": 3.422,
+    "margin": 5.058,
+    "coverage": 3.717,
+    "words": 2.270,
+    "letters_agree": 2.614,
+    "outside": -1.006,
+    "message_words": 3.712,
 })
 
 

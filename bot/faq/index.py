@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +41,7 @@ from rapidfuzz import fuzz, process
 from bot.faq.letters import LetterView
 from bot.faq.model import FaqEntry
 from bot.faq.stemming import stemmers
+from bot.faq.transliterate import BRIDGED, ScriptBridge
 from bot.textnorm import normalise
 
 FUZZY_MIN_LEN = 4  # shorter words only match exactly: "pay" must not become "day"
@@ -98,12 +99,14 @@ class FaqIndex:
         self._question_weight: list[list[float]] = []
         postings: dict[str, set[int]] = defaultdict(set)
         self.lang_vocab: dict[str, set[str]] = defaultdict(set)
+        uses: dict[str, Counter[str]] = defaultdict(Counter)  # lang -> word -> questions
         for idx, entry in enumerate(self.entries):
             variants: list[tuple[str, str]] = []
             for tr in entry.translations.values():
                 for question in tr.questions:
                     words = normalise(question).split()
                     self.lang_vocab[tr.lang].update(words)
+                    uses[tr.lang].update(set(words))
                     content = [w for w in words if w not in self.stopwords]
                     for w in content:
                         postings[w].add(idx)
@@ -149,8 +152,19 @@ class FaqIndex:
                     for theme in out_of_scope]
         self.letters = LetterView([[q for q, _ in variants] for variants in self._variants],
                                   not_ours)
+        # Latin letters for Arabic, Russian, Ukrainian, Mongolian (bot/faq/transliterate.py).
+        self.bridge = ScriptBridge(uses)
         # Per-index cache: the same typo arrives again and again.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_uncached)
+        self._native = lru_cache(maxsize=20_000)(self.bridge.native)
+
+    def bridged(self, normalised: str, lang: str | None) -> str:
+        """The message with Latin-letter words the FAQ does not know in the native script
+        of `lang`, where one sounds the same: "wach lmadrasa" -> "wach المدرسه"."""
+        if lang not in BRIDGED:
+            return normalised
+        return " ".join(w if w in self._postings or w in self.stopwords
+                        else self._native(w, lang) or w for w in normalised.split())
 
     def content_words(self, normalised: str) -> list[str]:
         return [w for w in normalised.split() if w not in self.stopwords]
@@ -201,9 +215,9 @@ class FaqIndex:
         entries = set().union(*(self._postings[m] for m, _ in matches))
         return math.log(1 + len(self.ids) / len(entries)), matches
 
-    def search(self, normalised: str, limit: int = 5) -> list[Scored]:
-        """Best entries for an already-normalised message, best first."""
-        words = list(dict.fromkeys(self.content_words(normalised)))
+    def search(self, normalised: str, limit: int = 5, lang: str | None = None) -> list[Scored]:
+        """Best entries for an already-normalised message in `lang`, best first."""
+        words = list(dict.fromkeys(self.content_words(self.bridged(normalised, lang))))
         if not words:
             return []
         total_weight = 0.0
