@@ -6,7 +6,13 @@ import pytest
 
 from bot.content import Content
 from bot.core.engine import Engine
+from bot.core.smalltalk import SmallTalk
 from bot.textnorm import normalise
+
+
+@pytest.fixture(scope="module")
+def smalltalk(content: Content) -> SmallTalk:
+    return Engine(content).smalltalk
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -20,15 +26,15 @@ from bot.textnorm import normalise
     ("ok bye a demain", "bye"),
     ("doei fijne avond nog", "bye"),
 ])
-def test_long_thanks_and_goodbyes_get_a_short_reply(content: Content, text: str, intent: str):
-    found = Engine(content).smalltalk.detect(normalise(text))
+def test_long_thanks_and_goodbyes_get_a_short_reply(smalltalk: SmallTalk, text: str,
+                                                     intent: str):
+    found = smalltalk.detect(normalise(text))
     assert found is not None and found.name == intent
 
 
-def test_no_faq_question_is_taken_for_small_talk(content: Content):
-    engine = Engine(content)
+def test_no_faq_question_is_taken_for_small_talk(content: Content, smalltalk: SmallTalk):
     for entry in content.faq:
         for tr in entry.translations.values():
             for question in tr.questions:
-                found = engine.smalltalk.detect(normalise(question))
+                found = smalltalk.detect(normalise(question))
                 assert found is None or found.name not in ("greeting", "thanks", "bye"), question
