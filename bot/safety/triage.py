@@ -25,6 +25,8 @@ from bot.textnorm import normalise
 GAP = ".."
 MAX_GAP = 3
 TYPO_MIN_LEN = 6  # at 5, "beats" matched "beat": a different tense, not a typo
+_JOINED = ("\u0648", "\u0641")  # Arabic و (and), ف (so), written joined to the next word
+_ARABIC = "\u0600"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,12 @@ class Triage:
         tokens = normalised_text.split()
         if not tokens:
             return None
+        alarm = self._check(tokens)
+        if alarm is None and (split := conjunction_apart(tokens)) != tokens:
+            alarm = self._check(split)
+        return alarm
+
+    def _check(self, tokens: list[str]) -> Alarm | None:
         token_set = frozenset(tokens)
         covered: set[int] = set()
         for phrase in self._exceptions.candidates(token_set):
@@ -135,6 +143,13 @@ class Triage:
                 if covered.isdisjoint(range(start, end)):
                     return Alarm(self._category[id(phrase)], phrase.source)
         return None
+
+
+def conjunction_apart(tokens: list[str]) -> list[str]:
+    """Arabic writes "and" and "so" joined to the next word: "وما قادر يتنفس" is "ما قادر
+    يتنفس" (cannot breathe) after "and". Editors write the phrase once, without them."""
+    return [t[1:] if len(t) >= 3 and t[0] in _JOINED and _ARABIC <= t[1] <= "\u06ff" else t
+            for t in tokens]
 
 
 class _FirstWordIndex:
