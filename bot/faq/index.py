@@ -20,7 +20,8 @@ Three signals over normalised text, all built on rapidfuzz:
    entries' questions, above the floor that unrelated texts reach anyway.
 
 Besides the score, each result carries the letter view's opinion
-(bot/faq/letters.py): a second reading that decide.py uses as a check.
+(bot/faq/letters.py): a second reading, one of the signals of the bot's
+confidence (bot/faq/confidence.py).
 
 The word lookup preselects candidates, so a catalogue 100x the shipped one
 stays fast (bench/matching.py). Whether to answer, offer choices or offer a
@@ -66,7 +67,6 @@ class Scored:
     # The letter view (bot/faq/letters.py):
     letters: float = 0.0  # this entry's letter similarity, 0..1
     letters_first: bool = False  # it ranks this entry first of all entries
-    letters_lead: float = 0.0  # ... by this much (0..1)
     letters_outside: float = 0.0  # the closest out-of-scope theme's letter similarity
     message_words: int = 1  # the message's distinct content words (the same for every entry)
 
@@ -98,14 +98,14 @@ class FaqIndex:
         self._word_questions: list[dict[str, list[int]]] = []
         self._question_weight: list[list[float]] = []
         postings: dict[str, set[int]] = defaultdict(set)
-        self.lang_vocab: dict[str, set[str]] = defaultdict(set)
-        uses: dict[str, Counter[str]] = defaultdict(Counter)  # lang -> word -> questions
+        # Per language: word -> how many of its questions use it (the bridge picks the most
+        # used of words that sound alike); its keys are the language's vocabulary.
+        uses: dict[str, Counter[str]] = defaultdict(Counter)
         for idx, entry in enumerate(self.entries):
             variants: list[tuple[str, str]] = []
             for tr in entry.translations.values():
                 for question in tr.questions:
                     words = normalise(question).split()
-                    self.lang_vocab[tr.lang].update(words)
                     uses[tr.lang].update(set(words))
                     content = [w for w in words if w not in self.stopwords]
                     for w in content:
@@ -118,6 +118,7 @@ class FaqIndex:
                 for w in set(question.split()):
                     by_word[w].append(position)
             self._word_questions.append(dict(by_word))
+        self.lang_vocab = {lang: set(words) for lang, words in uses.items()}
         n = max(len(self.entries), 1)
         self._postings = {w: frozenset(s) for w, s in postings.items()}
         self._idf = {w: math.log(1 + n / len(s)) for w, s in postings.items()}
@@ -268,11 +269,9 @@ class FaqIndex:
             fit = self._best_fit(idx, query_matches, total_weight) if fit_share else 0.0
             score = (100 * w * coverage[idx] + 100 * fit_share * fit
                      + (1 - w - fit_share) * phrase)
-            first = letters.first == idx
             scored.append(Scored(self.ids[idx], round(score, 2), lang, round(coverage[idx], 3),
                                  hits[idx], idx in specific,
-                                 round(letters.similarity.get(idx, 0.0), 4), first,
-                                 round(letters.lead, 4) if first else 0.0,
+                                 round(letters.similarity.get(idx, 0.0), 4), letters.first == idx,
                                  round(letters.outside, 4), len(words)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]

@@ -8,10 +8,10 @@ vector of the four-letter pieces of all its questions (" doc", "octe", "ter "),
 weighted by how few entries share a piece (tf-idf), and a message is compared
 with every entry at once (cosine). Shared pieces survive endings and typos.
 
-The two readings make different mistakes, so the engine trusts a lower word
-score when both pick the same entry (bot/faq/decide.py). Messages the FAQ does
-not answer, as editors listed them (`out_of_scope.yaml`), are one vector per
-theme; decide.py answers nothing when a theme is much closer than the entry.
+The two readings make different mistakes, so whether both pick the same entry is
+one of the signals of the bot's confidence (bot/faq/confidence.py). Messages the FAQ
+does not answer, as editors listed them (`out_of_scope.yaml`), are one vector
+per theme; a theme closer than the entry lowers that confidence.
 
 Measured on content/eval/ (ten languages): the right entry ranks first for 94%
 of the questions, as with the word index, and when both agree they are right
@@ -32,7 +32,6 @@ SIZE = 4  # measured: 3 confuses entries, 5 adds build time for nothing
 class LetterRanking:
     similarity: dict[int, float]  # entry position -> cosine 0..1, for entries sharing a piece
     first: int  # entry position ranked first (-1: none)
-    lead: float  # how far the first entry is ahead of the next entry
     outside: float  # the closest out-of-scope theme's cosine
 
 
@@ -81,9 +80,8 @@ class LetterView:
                       if label < self._entries}
         outside = max((total / norm for label, total in totals.items()
                        if label >= self._entries), default=0.0)
-        top = sorted(similarity.items(), key=lambda kv: (-kv[1], kv[0]))[:2] or [(-1, 0.0)]
-        lead = top[0][1] - (top[1][1] if len(top) > 1 else 0.0)
-        return LetterRanking(similarity, top[0][0], lead, outside)
+        first = min(similarity, key=lambda label: (-similarity[label], label), default=-1)
+        return LetterRanking(similarity, first, outside)
 
 
 def _pieces(text: str, cache: dict[str, list[str]]) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -38,13 +38,21 @@ _CYRILLIC_TO_LATIN = str.maketrans({
     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
     "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ө": "o", "ү": "u",
 })
-# Longest first: "shch" before "sh", "kh" before "h".
-_LATIN_VARIANTS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"),
-                   ("kh", "h"), ("ts", "c"), ("tz", "c"), ("x", "h"), ("ya", "a"), ("ia", "a"),
-                   ("ja", "a"), ("yu", "u"), ("iu", "u"), ("ju", "u"), ("yo", "o"), ("jo", "o"),
-                   ("ye", "e"), ("je", "e"), ("y", "i"), ("j", "i"), ("w", "v"), ("g", "h")]
-_LATIN_VARIANT = re.compile("|".join(re.escape(a) for a, _ in _LATIN_VARIANTS))
-_LATIN_VARIANT_MAP = dict(_LATIN_VARIANTS)
+
+
+def _replacer(pairs: list[tuple[str, str]]) -> Callable[[str], str]:
+    """One pass over a word: each pair's spelling becomes its key letters. The regex tries
+    the pairs in order, so longer spellings come first ("shch" before "sh")."""
+    table = dict(pairs)
+    pattern = re.compile("|".join(re.escape(spelling) for spelling, _ in pairs))
+    return lambda word: pattern.sub(lambda m: table[m.group()], word)
+
+
+_fold_latin = _replacer([
+    ("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"), ("kh", "h"), ("ts", "c"),
+    ("tz", "c"), ("x", "h"), ("ya", "a"), ("ia", "a"), ("ja", "a"), ("yu", "u"), ("iu", "u"),
+    ("ju", "u"), ("yo", "o"), ("jo", "o"), ("ye", "e"), ("je", "e"), ("y", "i"), ("j", "i"),
+    ("w", "v"), ("g", "h")])
 _DOUBLED = re.compile(r"(.)\1+")
 
 _ARABIC_KEY = str.maketrans({
@@ -54,12 +62,10 @@ _ARABIC_KEY = str.maketrans({
     "ن": "n", "و": "w", "ي": "y", "ا": "", "ء": "", "ئ": "", "ؤ": "",
 })
 # Arabizi: digits for the sounds Latin lacks, digraphs first.
-_ARABIZI_VARIANTS = [("sh", "c"), ("ch", "c"), ("kh", "x"), ("gh", "j"), ("th", "t"),
-                     ("dh", "d"), ("3", "3"), ("7", "h"), ("5", "x"), ("9", "q"), ("2", ""),
-                     ("6", "t"), ("8", "j"), ("g", "j"), ("c", "k"), ("p", "b"), ("v", "f"),
-                     ("e", ""), ("a", ""), ("i", ""), ("o", ""), ("u", "")]
-_ARABIZI_VARIANT = re.compile("|".join(re.escape(a) for a, _ in _ARABIZI_VARIANTS))
-_ARABIZI_VARIANT_MAP = dict(_ARABIZI_VARIANTS)
+_fold_arabizi = _replacer([
+    ("sh", "c"), ("ch", "c"), ("kh", "x"), ("gh", "j"), ("th", "t"), ("dh", "d"), ("3", "3"),
+    ("7", "h"), ("5", "x"), ("9", "q"), ("2", ""), ("6", "t"), ("8", "j"), ("g", "j"), ("c", "k"),
+    ("p", "b"), ("v", "f"), ("e", ""), ("a", ""), ("i", ""), ("o", ""), ("u", "")])
 _LATIN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 _NATIVE = {"arabic": re.compile(r"[\u0600-\u06ff]"), "cyrillic": re.compile(r"[\u0400-\u04ff]")}
 
@@ -69,8 +75,7 @@ def cyrillic_key(word: str) -> str:
 
 
 def latin_key(word: str) -> str:
-    folded = _LATIN_VARIANT.sub(lambda m: _LATIN_VARIANT_MAP[m.group()], word)
-    return _DOUBLED.sub(r"\1", folded)
+    return _DOUBLED.sub(r"\1", _fold_latin(word))
 
 
 def arabic_keys(word: str) -> list[str]:
@@ -102,12 +107,10 @@ def arabizi_keys(word: str) -> list[str]:
 
 
 def _arabizi_key(word: str) -> str:
-    key = _ARABIZI_VARIANT.sub(lambda m: _ARABIZI_VARIANT_MAP[m.group()], word)
-    if word[:1] in ("w", "y"):  # as on the Arabic side: consonants only at the start
-        key = key[0] + key[1:].replace("w", "").replace("y", "")
-    else:
-        key = key.replace("w", "").replace("y", "")
-    return _DOUBLED.sub(r"\1", key)
+    key = _fold_arabizi(word)  # leaves w and y as they are
+    # As on the Arabic side, w and y are consonants only at the start of the word.
+    head = key[:1] if word[:1] in ("w", "y") else ""
+    return _DOUBLED.sub(r"\1", head + key[len(head):].replace("w", "").replace("y", ""))
 
 
 class ScriptBridge:
@@ -139,8 +142,7 @@ class ScriptBridge:
         if not keys or not _LATIN_WORD.fullmatch(word):
             return None
         if BRIDGED[lang] == "arabic":
-            return next((keys[k] for k in arabizi_keys(word) if len(k) >= MIN_KEY and k in keys),
-                        None)
+            return next((keys[k] for k in arabizi_keys(word) if k in keys), None)
         key = latin_key(word)
         if key in keys:
             return keys[key]

@@ -26,7 +26,6 @@ GAP = ".."
 MAX_GAP = 3
 TYPO_MIN_LEN = 6  # at 5, "beats" matched "beat": a different tense, not a typo
 _JOINED = ("\u0648", "\u0641")  # Arabic و (and), ف (so), written joined to the next word
-_ARABIC = "\u0600"
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ class Triage:
 def conjunction_apart(tokens: list[str]) -> list[str]:
     """Arabic writes "and" and "so" joined to the next word: "وما قادر يتنفس" is "ما قادر
     يتنفس" (cannot breathe) after "and". Editors write the phrase once, without them."""
-    return [t[1:] if len(t) >= 3 and t[0] in _JOINED and _ARABIC <= t[1] <= "\u06ff" else t
+    return [t[1:] if len(t) >= 3 and t[0] in _JOINED and "\u0600" <= t[1] <= "\u06ff" else t
             for t in tokens]
 
 

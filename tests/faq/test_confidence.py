@@ -14,7 +14,7 @@ from bot.faq.index import Scored
 from bot.yaml_lines import ContentError
 
 CLEAR = Scored("health.doctor", 60.0, "en", coverage=0.8, words=3, specific=True,
-               letters=0.3, letters_first=True, letters_lead=0.1, message_words=6)
+               letters=0.3, letters_first=True, message_words=6)
 RUNNER_UP = Scored("health.find-gp", 30.0, "en", coverage=0.4, words=2)
 
 
@@ -23,7 +23,7 @@ def test_a_clear_question_is_answered_and_each_doubt_lowers_confidence(content: 
     assert 100 * sure >= content.matching.answer_confidence
     doubts = {
         "half the message unexplained": replace(CLEAR, coverage=0.4),
-        "the letters pick another entry": replace(CLEAR, letters_first=False, letters_lead=0.0),
+        "the letters pick another entry": replace(CLEAR, letters_first=False),
         "an out-of-scope theme is closer": replace(CLEAR, letters_outside=0.9),
         "one word of the message points at it": replace(CLEAR, words=1),
     }
