@@ -40,7 +40,7 @@ UI_KEYS: dict[str, tuple[str, ...]] = {
     "ticket_closed": (), "ticket_expired": (), "ticket_cancelled": (), "nothing_to_cancel": (),
     "volunteers_away": ("when",), "when_today": ("time",), "when_tomorrow": ("time",),
     "when_day": ("day", "time"), "weekdays": (), "volunteer": (), "not_text": (),
-    "not_text_private": (), "rate_limited": (), "paused": (), "scrubbed": (),
+    "not_text_private": (), "rate_limited": (), "paused": (), "in_danger": (), "scrubbed": (),
 }
 MATCHING_KEYS = ("answer_confidence", "suggest_score", "single_choice_score", "max_suggestions")
 # Thresholds that answer_confidence replaced: a config that still sets them expects them to act.

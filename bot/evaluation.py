@@ -18,6 +18,9 @@ from bot.core.messages import Inbound, Outcome
 from bot.yaml_lines import ContentError, LineDict, Problem, load_yaml
 
 SPECIAL = {"handoff", "emergency", "reply"}
+# The Dutch emergency number. A missed emergency whose reply still names it (an FAQ answer
+# about violence, the line under "did you mean") leaves the family one step from help.
+EMERGENCY_NUMBER = "112"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Result:
     lang: str  # the language the bot answered in
     ok: bool
     case_lang: str | None = None  # the language the case is written in
+    names_112: bool = False  # the reply names the emergency number
 
 
 def load_cases(paths: list[Path], known_ids: set[str]) -> list[Case]:
@@ -91,7 +95,7 @@ async def run_cases(engine: Engine, cases: list[Case]) -> list[Result]:
             outcome=outcome, faq_id=response.faq_id, suggestions=list(response.suggestions),
             lang=response.lang,
             ok=is_ok(case, outcome, response.faq_id, list(response.suggestions)),
-            case_lang=case.lang))
+            case_lang=case.lang, names_112=EMERGENCY_NUMBER in response.text))
     return results
 
 
@@ -124,6 +128,8 @@ def summarise(results: list[Result]) -> dict[str, Any]:
             "out_of_scope_answered": _pct(sum(r.outcome == "answer" for r in oos), len(oos)),
             "emergency": len(emerg),
             "emergency_missed": sum(r.outcome != "emergency" for r in emerg),
+            "emergency_missed_no_112": sum(r.outcome != "emergency" and not r.names_112
+                                           for r in emerg),
             "false_alarms": len(false_alarms),
             "reply": sum(_kind(r) == "reply" for r in rs),
             "reply_ok": sum(r.ok for r in rs if _kind(r) == "reply"),
@@ -164,6 +170,7 @@ ROWS = [
     ("out-of-scope answered confidently", "out_of_scope_answered", "%"),
     ("acute-danger cases", "emergency", ""),
     ("acute danger missed", "emergency_missed", ""),
+    ("  of which 112 not named", "emergency_missed_no_112", ""),
     ("false emergency alarms", "false_alarms", ""),
     ("greetings etc. handled", "reply_ok", ""),
     ("answered in the case's language", "own_language", "%"),

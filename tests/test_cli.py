@@ -100,6 +100,15 @@ def test_eval_json_reports_every_case_and_a_summary(tmp_path: Path):
     assert data["summary"]["overall"]["emergency_missed"] == 0
 
 
+def test_eval_counts_a_missed_emergency_whose_reply_still_names_112(tmp_path: Path):
+    # Written as danger, but no phrase knows it: missed, yet the offer of a volunteer says 112.
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(yaml.safe_dump([{"text": "how tall is the eiffel tower",
+                                      "expect": "emergency"}]))
+    overall = json.loads(helpdesk("eval", str(cases), "--json").stdout)["summary"]["overall"]
+    assert (overall["emergency_missed"], overall["emergency_missed_no_112"]) == (1, 0)
+
+
 def test_eval_misses_do_not_fail_but_a_bad_file_does(tmp_path: Path):
     cases = tmp_path / "cases.yaml"
     cases.write_text(yaml.safe_dump([{"text": "how tall is the eiffel tower",

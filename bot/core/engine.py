@@ -285,11 +285,14 @@ class Engine:
         buttons = tuple(Button(self._title(self.faq[s.entry_id], lang), f"faq:{s.entry_id}")
                         for s in chosen)
         buttons += (Button(self._t(lang, "none_of_these"), "none"),)
-        return Response(Outcome.SUGGEST, lang, (Say(self._t(lang, "did_you_mean"), buttons),),
+        # Half the danger messages of a blind set that triage missed came here: name 112.
+        text = f"{self._t(lang, 'did_you_mean')}\n{self._t(lang, 'in_danger')}"
+        return Response(Outcome.SUGGEST, lang, (Say(text, buttons),),
                         suggestions=tuple(s.entry_id for s in chosen))
 
     def _offer_person(self, lang: str, reason: str) -> Response:
-        text = f"{self._t(lang, reason)}\n{self._t(lang, 'no_personal_details')}"
+        # A volunteer can take hours: whoever reaches this point also learns the number for now.
+        text = "\n".join(self._t(lang, key) for key in (reason, "no_personal_details", "in_danger"))
         buttons = (Button(self._t(lang, "yes_ask_volunteer"), "ticket:open"),
                    Button(self._t(lang, "no_thanks"), "ticket:no"))
         return Response(Outcome.HANDOFF, lang, (Say(text, buttons),))

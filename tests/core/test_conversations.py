@@ -59,6 +59,19 @@ def test_unrelated_question_offers_a_person_not_a_guess(say):
     assert [b.payload for b in r.buttons] == ["ticket:open", "ticket:no"]
 
 
+def test_every_unsure_reply_names_112_in_the_familys_language(say, content):
+    # Blind sets: about four in ten danger messages escaped the phrases and were met with
+    # "did you mean" or an offer of a volunteer. Those replies must still say: call 112.
+    for text, lang, outcome in [("school", "en", Outcome.SUGGEST),
+                                ("how tall is the eiffel tower", "en", Outcome.HANDOFF),
+                                ("مدرسة", "ar", Outcome.SUGGEST)]:
+        r = say(text, user=f"family-{lang}-{text}", lang_hint=lang)
+        assert (r.outcome, r.lang) == (outcome, lang)
+        assert content.ui[lang]["in_danger"] in r.text
+    say("school")
+    assert "112" in say(payload="none").text  # "none of these" leads to a volunteer, and to 112
+
+
 def test_question_sharing_words_with_the_faq_is_not_answered(say):
     r = say("my dog is ill where is a clinic")
     assert r.outcome != Outcome.ANSWER
