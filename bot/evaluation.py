@@ -17,7 +17,8 @@ from bot.core.engine import Engine
 from bot.core.messages import Inbound, Outcome
 from bot.yaml_lines import ContentError, LineDict, Problem, load_yaml
 
-SPECIAL = {"handoff", "emergency", "reply"}
+# "not-emergency": anything but the emergency reply (messages that share words with danger).
+SPECIAL = {"handoff", "emergency", "reply", "not-emergency"}
 # The Dutch emergency number. A missed emergency whose reply still names it (an FAQ answer
 # about violence, the line under "did you mean") leaves the family one step from help.
 EMERGENCY_NUMBER = "112"
@@ -73,6 +74,8 @@ def load_cases(paths: list[Path], known_ids: set[str]) -> list[Case]:
 def is_ok(case: Case, outcome: str, faq_id: str | None, suggestions: list[str]) -> bool:
     """Right entry answered or offered; or the expected special outcome."""
     ids = [e for e in case.expect if e not in SPECIAL]
+    if "not-emergency" in case.expect:
+        return outcome != Outcome.EMERGENCY
     if outcome == Outcome.ANSWER:
         return faq_id in ids
     if outcome == Outcome.SUGGEST:
@@ -103,7 +106,8 @@ def _kind(result: Result) -> str:
     expect = result.expect if isinstance(result.expect, list) else [result.expect]
     if any(e not in SPECIAL for e in expect):
         return "in_scope"
-    return {"handoff": "out_of_scope", "emergency": "emergency", "reply": "reply"}[expect[0]]
+    return {"handoff": "out_of_scope", "emergency": "emergency", "reply": "reply",
+            "not-emergency": "not_emergency"}[expect[0]]
 
 
 def summarise(results: list[Result]) -> dict[str, Any]:
@@ -114,7 +118,9 @@ def summarise(results: list[Result]) -> dict[str, Any]:
         emerg = [r for r in rs if _kind(r) == "emergency"]
         answered_right = [r for r in in_scope if r.outcome == "answer" and r.faq_id in
                           _expect_list(r)]
-        wrong = [r for r in rs if r.outcome == "answer" and r.faq_id not in _expect_list(r)]
+        # A message that only must not raise an alarm may get any answer.
+        wrong = [r for r in rs if r.outcome == "answer" and r.faq_id not in _expect_list(r)
+                 and _kind(r) != "not_emergency"]
         false_alarms = [r for r in rs if r.outcome == "emergency"
                         and "emergency" not in _expect_list(r)]
         return {

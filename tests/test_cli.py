@@ -90,14 +90,17 @@ def test_eval_json_reports_every_case_and_a_summary(tmp_path: Path):
         {"text": "my partner is hurting me right now", "expect": "emergency"},
         {"text": "hello", "expect": "reply"},
         {"text": "school", "expect": ["school.access", "school.advice"], "lang": "en"},
+        {"text": "my husband hit me last year, can I get my own permit",
+         "expect": "not-emergency"},
     ]))
     result = helpdesk("eval", str(cases), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert [c["ok"] for c in data["cases"]] == [True, True, True, True, True]
+    assert [c["ok"] for c in data["cases"]] == [True, True, True, True, True, True]
     assert set(data["cases"][0]) >= {"text", "expect", "outcome", "faq_id", "suggestions",
                                      "lang", "ok"}
     assert data["summary"]["overall"]["emergency_missed"] == 0
+    assert data["summary"]["overall"]["false_alarms"] == 0
 
 
 def test_eval_counts_a_missed_emergency_whose_reply_still_names_112(tmp_path: Path):
