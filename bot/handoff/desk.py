@@ -375,8 +375,11 @@ class Desk:
             await self._sleep_until_woken(1.0)
 
     async def _sleep_until_woken(self, seconds: float) -> None:
+        # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that arrives in the same
+        # round as the wake-up, so the loop ran on and stop() waited for it for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
 
     async def _send(self, item: OutboxItem, lane: tuple[int, str]) -> None:
         try:
