@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import weakref
 
 from bot.handoff.store import TicketStore
 
@@ -16,7 +17,10 @@ from bot.handoff.store import TicketStore
 class CardStates:
     def __init__(self, room: str) -> None:
         self.room = room
-        self._locks: dict[int, asyncio.Lock] = {}
+        # Weak: a ticket's lock lives while someone holds or waits for it, so a bot that
+        # runs for months does not keep one for every ticket it ever showed.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary())
 
     def lock(self, ticket: int) -> asyncio.Lock:
         return self._locks.setdefault(ticket, asyncio.Lock())
