@@ -285,17 +285,20 @@ class Engine:
         buttons = tuple(Button(self._title(self.faq[s.entry_id], lang), f"faq:{s.entry_id}")
                         for s in chosen)
         buttons += (Button(self._t(lang, "none_of_these"), "none"),)
-        # Half the danger messages of a blind set that triage missed came here: name 112.
-        text = f"{self._t(lang, 'did_you_mean')}\n{self._t(lang, 'in_danger')}"
-        return Response(Outcome.SUGGEST, lang, (Say(text, buttons),),
+        return Response(Outcome.SUGGEST, lang, (Say(self._unsure(lang, "did_you_mean"), buttons),),
                         suggestions=tuple(s.entry_id for s in chosen))
 
     def _offer_person(self, lang: str, reason: str) -> Response:
-        # A volunteer can take hours: whoever reaches this point also learns the number for now.
-        text = "\n".join(self._t(lang, key) for key in (reason, "no_personal_details", "in_danger"))
+        text = self._unsure(lang, reason, "no_personal_details")
         buttons = (Button(self._t(lang, "yes_ask_volunteer"), "ticket:open"),
                    Button(self._t(lang, "no_thanks"), "ticket:no"))
         return Response(Outcome.HANDOFF, lang, (Say(text, buttons),))
+
+    def _unsure(self, lang: str, *keys: str) -> str:
+        """A reply that answers nothing ("did you mean", the offer of a volunteer), ending with
+        the 112 line: on blind sets, nearly every danger message triage missed got one of
+        these, and a volunteer can take hours."""
+        return "\n".join(self._t(lang, key) for key in (*keys, "in_danger"))
 
     def _emergency(self, alarm: Alarm, text: str, lang: str, session: Session) -> Response:
         em = self.content.emergency
